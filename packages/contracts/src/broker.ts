@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { Provider } from './provider';
+import { ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } from './tenant-records';
+
+/** Requests the credentials broker answers (Lambda direct invoke; in-process in local mode). */
+export const BrokerRequestV1 = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('resolveChannel'), provider: Provider, channelId: z.string().min(1) }),
+  z.object({ op: z.literal('listMetaApps') }),
+  z.object({ op: z.literal('getTenantDatabase'), tenantId: z.string().min(1) }),
+  z.object({ op: z.literal('getChannelCredentials'), provider: Provider, channelId: z.string().min(1) }),
+]);
+export type BrokerRequestV1 = z.infer<typeof BrokerRequestV1>;
+
+export const ChannelOwnerV1 = z.object({
+  tenantId: z.string(),
+  provider: Provider,
+  channelId: z.string(),
+  /** Meta only: the app whose secret must have signed webhooks for this number. */
+  metaAppId: z.string().optional(),
+  wabaId: z.string().optional(),
+});
+export type ChannelOwnerV1 = z.infer<typeof ChannelOwnerV1>;
+
+export interface BrokerResults {
+  resolveChannel: ChannelOwnerV1;
+  listMetaApps: MetaAppRecordV1[];
+  getTenantDatabase: DatabaseSettingsV1;
+  getChannelCredentials: ChannelRecordV1;
+}
+
+export const BrokerErrorV1 = z.object({
+  code: z.string(),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+export type BrokerErrorV1 = z.infer<typeof BrokerErrorV1>;
+
+/** Every broker answer: a result, or a typed error (never raw exception text). */
+export const BrokerResponseV1 = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: BrokerErrorV1 }),
+]);
+export type BrokerResponseV1 = z.infer<typeof BrokerResponseV1>;

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { Provider } from './provider';
+
+/**
+ * Messages on the gateway's queues. Producer and consumer parse the same schema; `schema` names the
+ * contract and its major version. Queue messages never carry tokens, secrets or connection strings.
+ */
+
+const Routing = {
+  tenantId: z.string().min(1),
+  provider: Provider,
+  channelId: z.string().min(1),
+  providerMessageId: z.string().min(1),
+  /** The other party of the conversation (wa_id, BSUID, or Whapi chat id): part of the FIFO group id. */
+  contactId: z.string(),
+};
+
+/** inbound-events.fifo: one inbound provider message, still in its provider's shape. */
+export const InboundMessageEventV1 = z.object({
+  schema: z.literal('inbound-message.v1'),
+  ...Routing,
+  /** The provider's original message item (Meta `messages[i]`, Whapi `messages[i]`). */
+  item: z.record(z.string(), z.unknown()),
+  /** Meta only: the `value.contacts[]` entry of the sender, when present. */
+  contact: z.record(z.string(), z.unknown()).optional(),
+  /** S3 key of the archived raw webhook body that carried this message. */
+  archiveKey: z.string(),
+  receivedAt: z.string().datetime(),
+});
+export type InboundMessageEventV1 = z.infer<typeof InboundMessageEventV1>;
+
+export const MediaOutcomeV1 = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('stored'),
+    key: z.string(),
+    mimeType: z.string(),
+    size: z.number().int().nonnegative(),
+    sha256: z.string(),
+  }),
+  z.object({ status: z.literal('failed'), code: z.string(), reason: z.string() }),
+]);
+export type MediaOutcomeV1 = z.infer<typeof MediaOutcomeV1>;
+
+/** inbound-events.fifo: the media function's outcome, applied to the already written row. */
+export const MediaResultEventV1 = z.object({
+  schema: z.literal('media-result.v1'),
+  ...Routing,
+  outcome: MediaOutcomeV1,
+});
+export type MediaResultEventV1 = z.infer<typeof MediaResultEventV1>;
+
+export const InboundQueueEventV1 = z.discriminatedUnion('schema', [InboundMessageEventV1, MediaResultEventV1]);
+export type InboundQueueEventV1 = z.infer<typeof InboundQueueEventV1>;
+
+/** media-jobs.fifo: fetch one message's media from its provider into S3. */
+export const MediaJobV1 = z.object({
+  schema: z.literal('media-job.v1'),
+  ...Routing,
+  /** Provider media id (Meta media id / Whapi media id). */
+  mediaId: z.string().optional(),
+  /** A download link the provider put in the webhook; fetched only from the provider's hosts. */
+  link: z.string().optional(),
+  mimeType: z.string().optional(),
+  filename: z.string().optional(),
+  /** The message type that carried the media (image, audio, video, document, sticker, voice…). */
+  kind: z.string(),
+});
+export type MediaJobV1 = z.infer<typeof MediaJobV1>;
+
+export const ProviderErrorV1 = z.object({
+  code: z.string(),
+  title: z.string().optional(),
+  message: z.string().optional(),
+  details: z.string().optional(),
+});
+export type ProviderErrorV1 = z.infer<typeof ProviderErrorV1>;
+
+/** status-events.fifo: one provider receipt (sent, delivered, read, played, failed, or anything newer). */
+export const ReceiptEventV1 = z.object({
+  schema: z.literal('receipt.v1'),
+  ...Routing,
+  /** Provider status string, kept as sent: unfamiliar statuses are stored, not rejected. */
+  status: z.string().min(1),
+  occurredAt: z.string().datetime(),
+  recipientId: z.string().optional(),
+  errors: z.array(ProviderErrorV1).default([]),
+  item: z.record(z.string(), z.unknown()),
+  archiveKey: z.string(),
+  receivedAt: z.string().datetime(),
+});
+export type ReceiptEventV1 = z.infer<typeof ReceiptEventV1>;
+
+export const StatusQueueEventV1 = z.discriminatedUnion('schema', [ReceiptEventV1]);
+export type StatusQueueEventV1 = z.infer<typeof StatusQueueEventV1>;
+
+export const QueueRole = z.enum(['inbound-events', 'status-events', 'media-jobs']);
+export type QueueRole = z.infer<typeof QueueRole>;
+
+/**
+ * An event whose channel belongs to no tenant yet: stored under `parked/` in the bucket, listed and
+ * replayed by `pnpm gateway parked …` once the channel is onboarded. `event` is the queue event
+ * without its tenantId.
+ */
+export const ParkedEventV1 = z.object({
+  schema: z.literal('parked.v1'),
+  reason: z.literal('unknown-channel'),
+  parkedAt: z.string().datetime(),
+  provider: Provider,
+  channelId: z.string(),
+  queue: z.enum(['inbound-events', 'status-events']),
+  event: z.record(z.string(), z.unknown()),
+  /**
+   * Whapi only: sha256 of the X-Gateway-Secret the sender presented. An unknown channel has no secret
+   * to check yet, so the check happens at replay, against the onboarded channel's secret.
+   */
+  presentedSecretSha256: z.string().optional(),
+});
+export type ParkedEventV1 = z.infer<typeof ParkedEventV1>;
