@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Provider } from './provider';
-import { ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } from './tenant-records';
+import type { ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } from './tenant-records';
 
 /** Requests the credentials broker answers (Lambda direct invoke; in-process in local mode). */
 export const BrokerRequestV1 = z.discriminatedUnion('op', [

@@ -114,5 +114,10 @@ export const ParkedEventV1 = z.object({
    * to check yet, so the check happens at replay, against the onboarded channel's secret.
    */
   presentedSecretSha256: z.string().optional(),
+  /**
+   * Meta only: the app whose secret signed the webhook. Replay refuses the event when the onboarded
+   * number belongs to another app (a signature of one app is never accepted for another app's numbers).
+   */
+  signedByMetaAppId: z.string().optional(),
 });
 export type ParkedEventV1 = z.infer<typeof ParkedEventV1>;
