@@ -1,0 +1,53 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+export interface SandboxRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  /** Named groups of the route's pattern, URL-decoded. */
+  params: Readonly<Record<string, string>>;
+  /** The token of an `Authorization: Bearer …` header, if any. */
+  bearer: string | undefined;
+}
+
+/**
+ * One endpoint of a provider the sandbox imitates. Media endpoints live in media-routes.ts; send
+ * endpoints are added the same way (one more table entry each).
+ */
+export interface SandboxRoute {
+  /** Stable name, also used to target faults and to label recorded requests (e.g. 'meta-media-lookup'). */
+  name: string;
+  method: string;
+  /** Matched against the path only, with named groups for the parameters. */
+  pattern: RegExp;
+  handle(request: SandboxRequest): Promise<void> | void;
+}
+
+export interface RouteMatch {
+  route: SandboxRoute;
+  params: Record<string, string>;
+}
+
+export const matchRoute = (routes: readonly SandboxRoute[], method: string, pathname: string): RouteMatch | undefined => {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const match = route.pattern.exec(pathname);
+    if (match === null) continue;
+    const params: Record<string, string> = {};
+    for (const [name, value] of Object.entries(match.groups ?? {})) {
+      try {
+        params[name] = decodeURIComponent(value);
+      } catch {
+        params[name] = value;
+      }
+    }
+    return { route, params };
+  }
+  return undefined;
+};
+
+export const bearerOf = (req: IncomingMessage): string | undefined => {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(.+)$/i.exec(header.trim());
+  return match?.[1];
+};
