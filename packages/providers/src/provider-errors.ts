@@ -1,0 +1,26 @@
+import type { ProviderErrorV1 } from '@wagw/contracts';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/**
+ * Provider error objects (`{code, title, message, error_data: {details}}` from Meta, `{code, title?,
+ * message?, details?}` from Whapi) as the receipt contract holds them: code as a string. Anything that
+ * is not an array of objects gives [].
+ */
+export const toProviderErrors = (errors: unknown): ProviderErrorV1[] => {
+  if (!Array.isArray(errors)) return [];
+  return errors.filter(isRecord).map((error) => {
+    const code = typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : 'UNKNOWN';
+    const details = optionalString(isRecord(error.error_data) ? error.error_data.details : undefined) ?? optionalString(error.details);
+    const mapped: ProviderErrorV1 = { code };
+    const title = optionalString(error.title);
+    const message = optionalString(error.message);
+    if (title !== undefined) mapped.title = title;
+    if (message !== undefined) mapped.message = message;
+    if (details !== undefined) mapped.details = details;
+    return mapped;
+  });
+};
