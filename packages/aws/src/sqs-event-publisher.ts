@@ -1,0 +1,136 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import type { QueueRole } from '@wagw/contracts';
+import type { EventPublisher, QueueMessage } from '@wagw/core/ports';
+import { QueueNotConfiguredError, QueuePublishError } from './errors';
+
+export const SQS_MAX_BATCH_ENTRIES = 10;
+/** SendMessageBatch's limit on the sum of all bodies in one call. */
+export const SQS_MAX_BATCH_BYTES = 256 * 1024;
+
+export interface SqsEventPublisherOptions {
+  /** Rounds of resending the entries a partial batch response reported failed; default 3. */
+  resendRounds?: number;
+  /** Pause before the first resend, doubled every round; default 50 ms. */
+  resendDelayMs?: number;
+}
+
+interface Entry {
+  id: string;
+  message: QueueMessage;
+  bytes: number;
+}
+
+/** Groups entries into SendMessageBatch calls of at most 10 entries and 256 KiB of bodies, in order. */
+export const chunkEntries = <T extends { bytes: number }>(entries: readonly T[]): T[][] => {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let currentBytes = 0;
+  for (const entry of entries) {
+    if (current.length > 0 && (current.length === SQS_MAX_BATCH_ENTRIES || currentBytes + entry.bytes > SQS_MAX_BATCH_BYTES)) {
+      chunks.push(current);
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(entry);
+    currentBytes += entry.bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+};
+
+/**
+ * EventPublisher over SQS FIFO queues. Resolves only when every message is queued. Chunks are sent one
+ * after another so that messages of one group keep their order; resent entries keep their
+ * deduplication id, so a resend of an entry SQS did take is dropped as a duplicate.
+ */
+export class SqsEventPublisher implements EventPublisher {
+  private readonly resendRounds: number;
+  private readonly resendDelayMs: number;
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrls: Partial<Record<QueueRole, string | undefined>>,
+    options: SqsEventPublisherOptions = {},
+  ) {
+    this.resendRounds = options.resendRounds ?? 3;
+    this.resendDelayMs = options.resendDelayMs ?? 50;
+  }
+
+  async publish(queue: QueueRole, messages: readonly QueueMessage[]): Promise<void> {
+    const queueUrl = this.queueUrls[queue];
+    if (!queueUrl) throw new QueueNotConfiguredError(queue);
+    if (messages.length === 0) return;
+
+    const entries: Entry[] = messages.map((message, index) => ({
+      id: `m${index}`,
+      message,
+      bytes: Buffer.byteLength(message.body, 'utf8'),
+    }));
+    let queued = 0;
+    for (const chunk of chunkEntries(entries)) {
+      const outcome = await this.sendChunk(queueUrl, chunk);
+      if (outcome.kind !== 'queued') {
+        // Later chunks are not sent: the caller fails and is retried, and deduplication ids make the retry safe.
+        const notQueued = messages.length - queued - outcome.queuedInChunk;
+        throw new QueuePublishError(queue, notQueued, messages.length, outcome.detail, {
+          retryable: outcome.kind === 'failed',
+          cause: outcome.cause,
+        });
+      }
+      queued += chunk.length;
+    }
+  }
+
+  private async sendChunk(queueUrl: string, chunk: Entry[]): Promise<ChunkOutcome> {
+    let pending = chunk;
+    let detail = '';
+    for (let round = 0; round <= this.resendRounds; round += 1) {
+      if (round > 0) await sleep(this.resendDelayMs * 2 ** (round - 1));
+      let failed: BatchFailure[];
+      try {
+        failed = await this.sendBatch(queueUrl, pending);
+      } catch (error) {
+        return { kind: 'failed', queuedInChunk: chunk.length - pending.length, detail: 'SendMessageBatch failed', cause: error };
+      }
+      if (failed.length === 0) return { kind: 'queued' };
+
+      const failedIds = new Set(failed.map((failure) => failure.id));
+      pending = pending.filter((entry) => failedIds.has(entry.id));
+      detail = describe(failed);
+      // A sender fault (e.g. an invalid body) will not succeed on a resend.
+      if (failed.some((failure) => failure.senderFault)) {
+        return { kind: 'rejected', queuedInChunk: chunk.length - pending.length, detail };
+      }
+    }
+    return { kind: 'failed', queuedInChunk: chunk.length - pending.length, detail };
+  }
+
+  private async sendBatch(queueUrl: string, entries: Entry[]): Promise<BatchFailure[]> {
+    const request: SendMessageBatchRequestEntry[] = entries.map(({ id, message }) => ({
+      Id: id,
+      MessageBody: message.body,
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.deduplicationId,
+    }));
+    const response = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: request }));
+    return (response.Failed ?? []).map((failure) => ({
+      id: failure.Id ?? '',
+      senderFault: failure.SenderFault === true,
+      code: failure.Code ?? 'Unknown',
+    }));
+  }
+}
+
+type ChunkOutcome =
+  | { kind: 'queued' }
+  | { kind: 'failed' | 'rejected'; queuedInChunk: number; detail: string; cause?: unknown };
+
+interface BatchFailure {
+  id: string;
+  senderFault: boolean;
+  code: string;
+}
+
+const describe = (failures: BatchFailure[]): string => [...new Set(failures.map((failure) => failure.code))].join(', ');

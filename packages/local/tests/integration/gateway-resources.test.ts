@@ -1,0 +1,105 @@
+import { HeadBucketCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createS3Client, createSqsClient } from '@wagw/aws/clients';
+import { SqsQueueReader } from '@wagw/aws/sqs-queue-reader';
+import { GATEWAY_QUEUES, QUEUE_ROLES, createGatewayResources } from '../../src/emulator/gateway-resources';
+import type { RunningEmulator } from '../../src/emulator/start-emulator';
+import { startEmulator } from '../../src/emulator/start-emulator';
+
+// Each test starts the emulator as a child process, which can be slow on a loaded machine.
+jest.setTimeout(30_000);
+
+describe('createGatewayResources', () => {
+  let emulator: RunningEmulator;
+  let sqs: SQSClient;
+  let s3: S3Client;
+  let reader: SqsQueueReader;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    sqs = createSqsClient({ endpoint: emulator.endpoint });
+    s3 = createS3Client({ endpoint: emulator.endpoint });
+    reader = new SqsQueueReader(sqs);
+  });
+
+  afterAll(async () => {
+    sqs.destroy();
+    s3.destroy();
+    await emulator.stop();
+  });
+
+  it('creates every FIFO queue with its DLQ, redrive policy and visibility timeout, and the bucket', async () => {
+    // Act
+    const resources = await createGatewayResources({ sqs, s3, bucket: 'gw-table', namePrefix: 'table-' });
+
+    // Assert
+    for (const role of QUEUE_ROLES) {
+      const spec = GATEWAY_QUEUES[role];
+      expect(resources.queueUrls[role]).toMatch(new RegExp(`/table-${spec.name.replace('.', '\\.')}$`));
+      const queue = await reader.attributes(resources.queueUrls[role]);
+      const dlq = await reader.attributes(resources.dlqUrls[role]);
+      expect(queue).toMatchObject({ FifoQueue: 'true', ContentBasedDeduplication: 'false', VisibilityTimeout: String(spec.visibilityTimeoutSeconds) });
+      expect(dlq).toMatchObject({ FifoQueue: 'true', QueueArn: expect.stringMatching(new RegExp(`:table-${spec.dlqName.replace('.', '\\.')}$`)) });
+      expect(JSON.parse(queue.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: spec.maxReceiveCount });
+    }
+    await expect(s3.send(new HeadBucketCommand({ Bucket: 'gw-table' }))).resolves.toBeDefined();
+  });
+
+  it('can run twice over the same emulator', async () => {
+    // Prepare
+    const first = await createGatewayResources({ sqs, s3, bucket: 'gw-twice', namePrefix: 'twice-' });
+
+    // Act
+    const second = await createGatewayResources({ sqs, s3, bucket: 'gw-twice', namePrefix: 'twice-' });
+
+    // Assert
+    expect(second).toEqual(first);
+  });
+
+  it('brings an existing queue in line with a changed table', async () => {
+    // Prepare
+    await createGatewayResources({ sqs, s3, bucket: 'gw-change', namePrefix: 'change-' });
+
+    // Act
+    const changed = await createGatewayResources({
+      sqs,
+      s3,
+      bucket: 'gw-change',
+      namePrefix: 'change-',
+      overrides: { 'media-jobs': { visibilityTimeoutSeconds: 120, maxReceiveCount: 8 } },
+    });
+
+    // Assert
+    const media = await reader.attributes(changed.queueUrls['media-jobs']);
+    expect(media.VisibilityTimeout).toBe('120');
+    expect(JSON.parse(media.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 8 });
+  });
+
+  it('moves a message received maxReceiveCount times without a delete to the DLQ', async () => {
+    // Prepare
+    const resources = await createGatewayResources({
+      sqs,
+      s3,
+      bucket: 'gw-dlq',
+      namePrefix: 'dlq-',
+      overrides: { 'inbound-events': { visibilityTimeoutSeconds: 1 } },
+    });
+    const queueUrl = resources.queueUrls['inbound-events'];
+    const maxReceiveCount = GATEWAY_QUEUES['inbound-events'].maxReceiveCount;
+    await reader.send(queueUrl, { body: '{"poison":true}', groupId: 'conversation-1', deduplicationId: 'poison-1' });
+
+    // Act: each receive hands the message back at once (visibility 0), as a failing consumer would.
+    const receiveCounts: number[] = [];
+    for (let attempt = 0; attempt <= maxReceiveCount; attempt += 1) {
+      const messages = await reader.receive(queueUrl, { visibilityTimeout: 0 });
+      receiveCounts.push(...messages.map((message) => message.receiveCount));
+    }
+
+    // Assert
+    expect(receiveCounts).toEqual([1, 2, 3, 4, 5]);
+    expect(await reader.counts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    const deadLetters = await reader.receive(resources.dlqUrls['inbound-events']);
+    expect(deadLetters.map((message) => [message.body, message.groupId])).toEqual([['{"poison":true}', 'conversation-1']]);
+  });
+});

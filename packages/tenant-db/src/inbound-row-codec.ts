@@ -1,0 +1,139 @@
+import type { InboundMessageRowV1, MediaOutcomeV1, MediaStatus, Provider } from '@wagw/contracts';
+import { COLUMN_WIDTHS } from './column-widths';
+import { TenantRowInvalidError } from './errors';
+import type { InboundMessageRecord } from './tenant-store';
+
+/** wa_inbound_messages column values as both dialects bind them (JSON as text, UTC instants). */
+export interface InboundColumnValues {
+  provider: string;
+  channel_id: string;
+  provider_message_id: string;
+  from_id: string;
+  from_name: string | null;
+  type: string;
+  body: string | null;
+  reply_to_id: string | null;
+  media_status: string;
+  media_key: string | null;
+  media_mime_type: string | null;
+  media_size: number | null;
+  media_sha256: string | null;
+  media_error: string | null;
+  payload: string;
+  raw: string;
+  sent_at: Date;
+  received_at: Date;
+}
+
+const NUL = /\u0000/g;
+
+/**
+ * PostgreSQL refuses U+0000 in text and jsonb; a message containing one must not become a poison
+ * record, so it is replaced by U+FFFD in every dialect alike.
+ */
+export const withoutNul = (value: string): string => value.replace(NUL, '\uFFFD');
+
+const cleanJson = (value: unknown): unknown => {
+  if (typeof value === 'string') return withoutNul(value);
+  if (Array.isArray(value)) return value.map(cleanJson);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key), cleanJson(item)]));
+  }
+  return value;
+};
+
+export const encodeJson = (value: unknown): string => JSON.stringify(cleanJson(value));
+
+const text = (column: string, value: string, width?: number): string => {
+  const clean = withoutNul(value);
+  if (width !== undefined && clean.length > width) {
+    throw new TenantRowInvalidError(`${column} is ${clean.length} characters long; the column holds ${width}`);
+  }
+  return clean;
+};
+
+const optionalText = (column: string, value: string | null, width?: number): string | null =>
+  value === null ? null : text(column, value, width);
+
+const instant = (column: string, value: Date): Date => {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new TenantRowInvalidError(`${column} is not a valid date`);
+  }
+  return value;
+};
+
+export interface KeyValues {
+  provider: string;
+  channel_id: string;
+  provider_message_id: string;
+}
+
+export const encodeKey = (key: { provider: Provider; channelId: string; providerMessageId: string }): KeyValues => ({
+  provider: text('provider', key.provider, COLUMN_WIDTHS.provider),
+  channel_id: text('channel_id', key.channelId, COLUMN_WIDTHS.channelId),
+  provider_message_id: text('provider_message_id', key.providerMessageId, COLUMN_WIDTHS.providerMessageId),
+});
+
+export const encodeInboundRow = (row: InboundMessageRowV1): InboundColumnValues => ({
+  ...encodeKey(row),
+  from_id: text('from_id', row.fromId, COLUMN_WIDTHS.fromId),
+  from_name: optionalText('from_name', row.fromName),
+  type: text('type', row.type, COLUMN_WIDTHS.type),
+  body: optionalText('body', row.body),
+  reply_to_id: optionalText('reply_to_id', row.replyToId, COLUMN_WIDTHS.replyToId),
+  media_status: text('media_status', row.mediaStatus, COLUMN_WIDTHS.mediaStatus),
+  media_key: optionalText('media_key', row.mediaKey, COLUMN_WIDTHS.mediaKey),
+  media_mime_type: optionalText('media_mime_type', row.mediaMimeType, COLUMN_WIDTHS.mediaMimeType),
+  media_size: row.mediaSize,
+  media_sha256: optionalText('media_sha256', row.mediaSha256, COLUMN_WIDTHS.mediaSha256),
+  media_error: optionalText('media_error', row.mediaError),
+  payload: encodeJson(row.payload),
+  raw: encodeJson(row.raw),
+  sent_at: instant('sent_at', row.sentAt),
+  received_at: instant('received_at', row.receivedAt),
+});
+
+export type StoredMediaValues = Pick<InboundColumnValues, 'media_key' | 'media_mime_type' | 'media_size' | 'media_sha256'>;
+
+export const encodeStoredMedia = (outcome: Extract<MediaOutcomeV1, { status: 'stored' }>): StoredMediaValues => ({
+  media_key: text('media_key', outcome.key, COLUMN_WIDTHS.mediaKey),
+  media_mime_type: text('media_mime_type', outcome.mimeType, COLUMN_WIDTHS.mediaMimeType),
+  media_size: outcome.size,
+  media_sha256: text('media_sha256', outcome.sha256, COLUMN_WIDTHS.mediaSha256),
+});
+
+/** media_error as the row records it: "CODE: reason". */
+export const encodeMediaError = (outcome: Extract<MediaOutcomeV1, { status: 'failed' }>): string =>
+  withoutNul(`${outcome.code}: ${outcome.reason}`);
+
+/** A row as either driver returns it: jsonb arrives parsed, NVARCHAR JSON as text, BIGINT as string or number. */
+export type InboundDbRow = { [K in keyof InboundColumnValues]: unknown } & { id: unknown };
+
+const parseJsonColumn = (value: unknown): Record<string, unknown> =>
+  (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
+
+const nullableString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
+
+export const decodeInboundRow = (row: InboundDbRow): InboundMessageRecord => ({
+  id: String(row.id),
+  provider: String(row.provider) as Provider,
+  channelId: String(row.channel_id),
+  providerMessageId: String(row.provider_message_id),
+  fromId: String(row.from_id),
+  fromName: nullableString(row.from_name),
+  type: String(row.type),
+  body: nullableString(row.body),
+  replyToId: nullableString(row.reply_to_id),
+  mediaStatus: String(row.media_status) as MediaStatus,
+  mediaKey: nullableString(row.media_key),
+  mediaMimeType: nullableString(row.media_mime_type),
+  mediaSize: row.media_size === null || row.media_size === undefined ? null : Number(row.media_size),
+  mediaSha256: nullableString(row.media_sha256),
+  mediaError: nullableString(row.media_error),
+  payload: parseJsonColumn(row.payload),
+  raw: parseJsonColumn(row.raw),
+  sentAt: toDate(row.sent_at),
+  receivedAt: toDate(row.received_at),
+});

@@ -1,0 +1,162 @@
+import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus } from '@wagw/contracts';
+import type { InsertOutcome, MediaApplyOutcome, MessageKey } from '@wagw/core';
+import {
+  decodeInboundRow,
+  encodeInboundRow,
+  encodeKey,
+  encodeMediaError,
+  encodeStoredMedia,
+  type InboundDbRow,
+  type KeyValues,
+} from './inbound-row-codec';
+import { runMigrations, type MigrationResult } from './migration';
+import { postgresMigrations, postgresStatements as sql } from './sql/postgres';
+import { DEFAULT_LIST_LIMIT, type InboundMessageRecord, type ListInboundOptions, type TenantStore } from './tenant-store';
+import { isPostgresUnavailable, unavailableOr } from './unavailable-errors';
+
+export interface PgQueryResult<R> {
+  rows: R[];
+  /** Rows inserted/updated/deleted (or returned, for a SELECT). */
+  rowCount: number;
+}
+
+/** The little a PostgreSQL-dialect store needs from a driver. */
+export interface PgSession {
+  query<R>(text: string, params?: readonly unknown[]): Promise<PgQueryResult<R>>;
+}
+
+export interface PgExecutor extends PgSession {
+  /** Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). */
+  transaction<T>(work: (session: PgSession) => Promise<T>): Promise<T>;
+  end(): Promise<void>;
+}
+
+const keyParams = (key: KeyValues): unknown[] => [key.provider, key.channel_id, key.provider_message_id];
+
+/** How often an insert that met a conflicting row which then vanished is tried again. */
+const INSERT_TRIES = 3;
+
+/**
+ * The PostgreSQL dialect of TenantStore, shared by the `pg` and PGlite adapters: they differ only in
+ * how they run a statement.
+ */
+export class PostgresDialectStore implements TenantStore {
+  private readonly fail: (error: unknown) => never;
+
+  constructor(
+    readonly engine: DatabaseSettingsV1['engine'],
+    private readonly db: PgExecutor,
+    tenantId: string,
+  ) {
+    this.fail = unavailableOr(tenantId, isPostgresUnavailable);
+  }
+
+  async insertInboundMessage(row: InboundMessageRowV1): Promise<InsertOutcome> {
+    const values = encodeInboundRow(row);
+    const params = [
+      values.provider,
+      values.channel_id,
+      values.provider_message_id,
+      values.from_id,
+      values.from_name,
+      values.type,
+      values.body,
+      values.reply_to_id,
+      values.media_status,
+      values.media_key,
+      values.media_mime_type,
+      values.media_size,
+      values.media_sha256,
+      values.media_error,
+      values.payload,
+      values.raw,
+      values.sent_at,
+      values.received_at,
+    ];
+    try {
+      for (let attempt = 1; ; attempt += 1) {
+        // ON CONFLICT DO NOTHING waits for a concurrent inserter of the same key to commit, so the
+        // follow-up SELECT (a new snapshot) sees its row.
+        const inserted = await this.db.query(sql.insertInboundMessage, params);
+        if (inserted.rows.length > 0) return { outcome: 'inserted' };
+        const existing = await this.db.query<{ media_status: MediaStatus }>(sql.selectInboundMediaStatus, keyParams(values));
+        const found = existing.rows[0];
+        if (found !== undefined) return { outcome: 'duplicate', mediaStatus: found.media_status };
+        if (attempt >= INSERT_TRIES) throw new Error('wa_inbound_messages row conflicted on insert but could not be read');
+      }
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async applyMediaOutcome(key: MessageKey, outcome: MediaOutcomeV1): Promise<MediaApplyOutcome> {
+    const keyValues = encodeKey(key);
+    try {
+      const updated =
+        outcome.status === 'stored'
+          ? await this.applyStored(keyValues, outcome)
+          : await this.db.query(sql.applyMediaFailed, [...keyParams(keyValues), encodeMediaError(outcome)]);
+      if (updated.rowCount > 0) return 'applied';
+      const existing = await this.db.query(sql.selectInboundMediaStatus, keyParams(keyValues));
+      return existing.rows.length > 0 ? 'unchanged' : 'missing';
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  private applyStored(key: KeyValues, outcome: Extract<MediaOutcomeV1, { status: 'stored' }>) {
+    const media = encodeStoredMedia(outcome);
+    return this.db.query(sql.applyMediaStored, [
+      ...keyParams(key),
+      media.media_key,
+      media.media_mime_type,
+      media.media_size,
+      media.media_sha256,
+    ]);
+  }
+
+  async listInboundMessages(options: ListInboundOptions = {}): Promise<InboundMessageRecord[]> {
+    try {
+      const result = await this.db.query<InboundDbRow>(sql.listInboundMessages, [options.limit ?? DEFAULT_LIST_LIMIT]);
+      return result.rows.map(decodeInboundRow);
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async findInboundMessage(key: MessageKey): Promise<InboundMessageRecord | undefined> {
+    try {
+      const result = await this.db.query<InboundDbRow>(sql.findInboundMessage, keyParams(encodeKey(key)));
+      const row = result.rows[0];
+      return row === undefined ? undefined : decodeInboundRow(row);
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async migrate(): Promise<MigrationResult> {
+    try {
+      return await runMigrations(postgresMigrations, (migration) =>
+        this.db.transaction(async (tx) => {
+          await tx.query(sql.lockMigrations);
+          await tx.query(sql.createMigrationsTable);
+          const done = await tx.query(sql.selectMigration, [migration.version]);
+          if (done.rows.length > 0) return false;
+          for (const statement of migration.statements) await tx.query(statement);
+          await tx.query(sql.recordMigration, [migration.version, migration.name]);
+          return true;
+        }),
+      );
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  private closing: Promise<void> | undefined;
+
+  /** Idempotent: a second call waits for the first. */
+  close(): Promise<void> {
+    this.closing ??= this.db.end();
+    return this.closing;
+  }
+}

@@ -1,0 +1,230 @@
+import { COLUMN_WIDTHS as MSSQL_WIDTHS } from '../column-widths';
+import type { Migration } from '../migration';
+
+/**
+ * Every T-SQL text the SQL Server dialect runs. Values are always bound as @named parameters whose
+ * types are declared here (the adapter maps them onto `mssql` types); no identifier is ever built
+ * from data. Tables live in the login's default schema, like the PostgreSQL dialect's search_path.
+ *
+ * Identifier columns use a binary collation: provider ids are case-sensitive, and the database's
+ * default collation is usually case-insensitive (two distinct wamids must never collide).
+ * Timestamps are DATETIME2(3) in UTC.
+ */
+
+export type MssqlParamType =
+  | { kind: 'nvarchar'; length: number }
+  | { kind: 'nvarchar-max' }
+  | { kind: 'datetime2' }
+  | { kind: 'bigint' }
+  | { kind: 'int' };
+
+export interface MssqlStatement<P extends string = string> {
+  text: string;
+  params: Readonly<Record<P, MssqlParamType>>;
+}
+
+const nvarchar = (length: number): MssqlParamType => ({ kind: 'nvarchar', length });
+const nvarcharMax: MssqlParamType = { kind: 'nvarchar-max' };
+const datetime2: MssqlParamType = { kind: 'datetime2' };
+const bigint: MssqlParamType = { kind: 'bigint' };
+const int: MssqlParamType = { kind: 'int' };
+
+
+export const mssqlMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'contract tables: wa_inbound_messages, wa_outbound_messages, wa_status_events',
+    statements: [
+      `CREATE TABLE wa_inbound_messages (
+  id                  BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT wa_inbound_messages_pk PRIMARY KEY CLUSTERED, -- surrogate key, increases with insert order
+  provider            NVARCHAR(16) COLLATE Latin1_General_100_BIN2 NOT NULL   -- 'meta' | 'whapi'
+                      CONSTRAINT wa_inbound_messages_provider_ck CHECK (provider IN (N'meta', N'whapi')),
+  channel_id          NVARCHAR(128) COLLATE Latin1_General_100_BIN2 NOT NULL, -- Meta phone_number_id or Whapi channel id that received the message
+  provider_message_id NVARCHAR(256) COLLATE Latin1_General_100_BIN2 NOT NULL, -- Meta wamid / Whapi message id
+  from_id             NVARCHAR(256) NOT NULL,       -- sender: wa_id, phone number or business-scoped user id
+  from_name           NVARCHAR(MAX) NULL,           -- sender's profile name, when the provider sent one
+  type                NVARCHAR(64) NOT NULL,        -- text, image, audio, voice, video, document, sticker, location, contacts, interactive, button, reaction, order, system, unsupported, ...
+  body                NVARCHAR(MAX) NULL,           -- the human-readable part: text, caption, button/list title, reaction emoji
+  reply_to_id         NVARCHAR(256) COLLATE Latin1_General_100_BIN2 NULL,     -- provider_message_id of the message this one replies to (context)
+  media_status        NVARCHAR(16) NOT NULL         -- 'none' (no media) | 'pending' (being fetched) | 'stored' | 'failed'
+                      CONSTRAINT wa_inbound_messages_media_status_df DEFAULT N'none'
+                      CONSTRAINT wa_inbound_messages_media_status_ck CHECK (media_status IN (N'none', N'pending', N'stored', N'failed')),
+  media_key           NVARCHAR(1024) NULL,          -- S3 object key of the stored media (gateway bucket)
+  media_mime_type     NVARCHAR(255) NULL,           -- content type of the stored media
+  media_size          BIGINT NULL,                  -- size of the stored media in bytes
+  media_sha256        NVARCHAR(128) NULL,           -- SHA-256 of the stored media bytes (hex)
+  media_error         NVARCHAR(MAX) NULL,           -- why media_status is 'failed' ("CODE: reason")
+  payload             NVARCHAR(MAX) NOT NULL,       -- normalized JSON of the type-specific object
+  raw                 NVARCHAR(MAX) NOT NULL,       -- the provider's original message item (JSON)
+  sent_at             DATETIME2(3) NOT NULL,        -- provider timestamp of the message (UTC)
+  received_at         DATETIME2(3) NOT NULL,        -- when the gateway received the webhook (UTC)
+  CONSTRAINT wa_inbound_messages_message_uq UNIQUE (provider, channel_id, provider_message_id)
+);`,
+      `CREATE INDEX wa_inbound_messages_conversation_ix ON wa_inbound_messages (channel_id, from_id, sent_at);`,
+      `CREATE INDEX wa_inbound_messages_received_ix ON wa_inbound_messages (received_at);`,
+      `CREATE TABLE wa_outbound_messages (
+  id                  BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT wa_outbound_messages_pk PRIMARY KEY CLUSTERED, -- row id; part of the send deduplication id
+  channel_id          NVARCHAR(128) COLLATE Latin1_General_100_BIN2 NULL,     -- tenant: sending channel; NULL = the tenant's default channel
+  to_id               NVARCHAR(256) NOT NULL,       -- tenant: recipient (phone number / wa_id, or Whapi chat id)
+  message             NVARCHAR(MAX) NOT NULL,       -- tenant: JSON in the Cloud API message shape without messaging_product/to
+  not_before          DATETIME2(3) NULL,            -- tenant: do not send before this instant, UTC (NULL = as soon as possible)
+  status              NVARCHAR(16) NOT NULL         -- gateway: pending -> queued -> sent -> delivered -> read, or failed
+                      CONSTRAINT wa_outbound_messages_status_df DEFAULT N'pending'
+                      CONSTRAINT wa_outbound_messages_status_ck CHECK (status IN (N'pending', N'queued', N'sent', N'delivered', N'read', N'failed')),
+  attempts            INT NOT NULL                  -- gateway: how many times the row was leased for sending
+                      CONSTRAINT wa_outbound_messages_attempts_df DEFAULT 0,
+  reserved_until      DATETIME2(3) NULL,            -- gateway: lease expiry while a collector/sender owns the row (UTC)
+  provider            NVARCHAR(16) COLLATE Latin1_General_100_BIN2 NULL,      -- gateway: provider the message was sent through ('meta' | 'whapi')
+  provider_message_id NVARCHAR(256) COLLATE Latin1_General_100_BIN2 NULL,     -- gateway: provider's message id (wamid / Whapi id) once sent
+  error_code          NVARCHAR(64) NULL,            -- gateway: provider or gateway error code when failed
+  error_message       NVARCHAR(MAX) NULL,           -- gateway: human-readable reason when failed
+  created_at          DATETIME2(3) NOT NULL         -- when the row was inserted (UTC)
+                      CONSTRAINT wa_outbound_messages_created_at_df DEFAULT SYSUTCDATETIME(),
+  queued_at           DATETIME2(3) NULL,            -- gateway: when the row was put on the send queue (UTC)
+  sent_at             DATETIME2(3) NULL,            -- gateway: when the provider accepted the message (UTC)
+  delivered_at        DATETIME2(3) NULL,            -- gateway: delivery receipt time (UTC)
+  read_at             DATETIME2(3) NULL,            -- gateway: read receipt time (UTC)
+  failed_at           DATETIME2(3) NULL,            -- gateway: when the row became 'failed' (UTC)
+  updated_at          DATETIME2(3) NOT NULL         -- gateway: last change by the gateway (UTC)
+                      CONSTRAINT wa_outbound_messages_updated_at_df DEFAULT SYSUTCDATETIME()
+);`,
+      `CREATE INDEX wa_outbound_messages_lease_ix ON wa_outbound_messages (status, not_before);`,
+      `CREATE INDEX wa_outbound_messages_provider_message_ix ON wa_outbound_messages (provider_message_id);`,
+      `CREATE TABLE wa_status_events (
+  id                  BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT wa_status_events_pk PRIMARY KEY CLUSTERED, -- surrogate key, increases with insert order
+  provider            NVARCHAR(16) COLLATE Latin1_General_100_BIN2 NOT NULL,  -- 'meta' | 'whapi'
+  channel_id          NVARCHAR(128) COLLATE Latin1_General_100_BIN2 NOT NULL, -- channel the message was sent from
+  provider_message_id NVARCHAR(256) COLLATE Latin1_General_100_BIN2 NOT NULL, -- the message the status is about (wamid / Whapi id)
+  status              NVARCHAR(32) COLLATE Latin1_General_100_BIN2 NOT NULL,  -- sent, delivered, read, played, failed, ... (unfamiliar values kept as sent)
+  recipient_id        NVARCHAR(256) NULL,           -- recipient's wa_id / phone, when known
+  occurred_at         DATETIME2(3) NOT NULL,        -- provider timestamp of the status (UTC)
+  error_code          NVARCHAR(64) NULL,            -- provider error code for failed statuses
+  error_message       NVARCHAR(MAX) NULL,           -- provider error title/details for failed statuses
+  raw                 NVARCHAR(MAX) NULL,           -- the provider's original status item or the send result (JSON)
+  received_at         DATETIME2(3) NOT NULL         -- when the gateway recorded it (UTC)
+                      CONSTRAINT wa_status_events_received_at_df DEFAULT SYSUTCDATETIME(),
+  CONSTRAINT wa_status_events_status_uq UNIQUE (provider, provider_message_id, status)
+);`,
+    ],
+  },
+];
+
+const KEY_PARAMS = {
+  provider: nvarchar(MSSQL_WIDTHS.provider),
+  channel_id: nvarchar(MSSQL_WIDTHS.channelId),
+  provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
+} as const;
+
+const KEY_MATCH = `provider = @provider AND channel_id = @channel_id AND provider_message_id = @provider_message_id`;
+
+const INBOUND_COLUMNS = `id, provider, channel_id, provider_message_id, from_id, from_name, type, body, reply_to_id,
+  media_status, media_key, media_mime_type, media_size, media_sha256, media_error, payload, raw, sent_at, received_at`;
+
+const statement = <P extends string>(text: string, params: Record<P, MssqlParamType>): MssqlStatement<P> => ({ text, params });
+
+export const mssqlStatements = {
+  /** Runs inside the migration's transaction; waits up to 60 s for a concurrent migrator. */
+  lockMigrations: statement(
+    `DECLARE @lock_result INT;
+EXEC @lock_result = sp_getapplock @Resource = N'wagw_schema_migrations', @LockMode = N'Exclusive',
+  @LockOwner = N'Transaction', @LockTimeout = 60000;
+IF @lock_result < 0 THROW 50001, N'could not take the wa_schema_migrations lock', 1;`,
+    {},
+  ),
+  createMigrationsTable: statement(
+    `IF OBJECT_ID(N'wa_schema_migrations', N'U') IS NULL
+CREATE TABLE wa_schema_migrations (
+  version    INT NOT NULL CONSTRAINT wa_schema_migrations_pk PRIMARY KEY, -- migration number
+  name       NVARCHAR(200) NOT NULL,                                     -- what it changed
+  applied_at DATETIME2(3) NOT NULL                                       -- when it was applied (UTC)
+             CONSTRAINT wa_schema_migrations_applied_at_df DEFAULT SYSUTCDATETIME()
+);`,
+    {},
+  ),
+  selectMigration: statement(`SELECT version FROM wa_schema_migrations WHERE version = @version;`, { version: int }),
+  recordMigration: statement(`INSERT INTO wa_schema_migrations (version, name) VALUES (@version, @name);`, {
+    version: int,
+    name: nvarchar(200),
+  }),
+
+  /**
+   * Race-safe exactly-once insert: the range lock (UPDLOCK, HOLDLOCK) makes a concurrent insert of the
+   * same key wait and then see the row; a unique violation (2601/2627) is still treated as "already
+   * there". OUTPUT goes INTO a table variable because a plain OUTPUT fails on tables with triggers.
+   * Returns one row: inserted (1 when this call inserted it) and the row's media_status.
+   */
+  insertInboundMessage: statement(
+    `SET NOCOUNT ON;
+DECLARE @new_ids TABLE (id BIGINT NOT NULL);
+BEGIN TRY
+  INSERT INTO wa_inbound_messages (
+    provider, channel_id, provider_message_id, from_id, from_name, type, body, reply_to_id,
+    media_status, media_key, media_mime_type, media_size, media_sha256, media_error, payload, raw, sent_at, received_at)
+  OUTPUT inserted.id INTO @new_ids (id)
+  SELECT @provider, @channel_id, @provider_message_id, @from_id, @from_name, @type, @body, @reply_to_id,
+    @media_status, @media_key, @media_mime_type, @media_size, @media_sha256, @media_error, @payload, @raw, @sent_at, @received_at
+  WHERE NOT EXISTS (
+    SELECT 1 FROM wa_inbound_messages WITH (UPDLOCK, HOLDLOCK) WHERE ${KEY_MATCH}
+  );
+END TRY
+BEGIN CATCH
+  IF ERROR_NUMBER() NOT IN (2601, 2627) THROW;
+END CATCH;
+SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM @new_ids) THEN 1 ELSE 0 END AS INT) AS inserted, media_status
+FROM wa_inbound_messages WHERE ${KEY_MATCH};`,
+    {
+      ...KEY_PARAMS,
+      from_id: nvarchar(MSSQL_WIDTHS.fromId),
+      from_name: nvarcharMax,
+      type: nvarchar(MSSQL_WIDTHS.type),
+      body: nvarcharMax,
+      reply_to_id: nvarchar(MSSQL_WIDTHS.replyToId),
+      media_status: nvarchar(MSSQL_WIDTHS.mediaStatus),
+      media_key: nvarchar(MSSQL_WIDTHS.mediaKey),
+      media_mime_type: nvarchar(MSSQL_WIDTHS.mediaMimeType),
+      media_size: bigint,
+      media_sha256: nvarchar(MSSQL_WIDTHS.mediaSha256),
+      media_error: nvarcharMax,
+      payload: nvarcharMax,
+      raw: nvarcharMax,
+      sent_at: datetime2,
+      received_at: datetime2,
+    },
+  ),
+
+  /** Returns one row: applied (rows moved out of 'pending') and found (the row exists). */
+  applyMediaStored: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_inbound_messages
+SET media_status = N'stored', media_key = @media_key, media_mime_type = @media_mime_type, media_size = @media_size,
+    media_sha256 = @media_sha256, media_error = NULL
+OUTPUT inserted.id INTO @changed (id)
+WHERE ${KEY_MATCH} AND media_status = N'pending';
+SELECT (SELECT COUNT(*) FROM @changed) AS applied,
+  CAST(CASE WHEN EXISTS (SELECT 1 FROM wa_inbound_messages WHERE ${KEY_MATCH}) THEN 1 ELSE 0 END AS INT) AS found;`,
+    {
+      ...KEY_PARAMS,
+      media_key: nvarchar(MSSQL_WIDTHS.mediaKey),
+      media_mime_type: nvarchar(MSSQL_WIDTHS.mediaMimeType),
+      media_size: bigint,
+      media_sha256: nvarchar(MSSQL_WIDTHS.mediaSha256),
+    },
+  ),
+  applyMediaFailed: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_inbound_messages
+SET media_status = N'failed', media_error = @media_error
+OUTPUT inserted.id INTO @changed (id)
+WHERE ${KEY_MATCH} AND media_status = N'pending';
+SELECT (SELECT COUNT(*) FROM @changed) AS applied,
+  CAST(CASE WHEN EXISTS (SELECT 1 FROM wa_inbound_messages WHERE ${KEY_MATCH}) THEN 1 ELSE 0 END AS INT) AS found;`,
+    { ...KEY_PARAMS, media_error: nvarcharMax },
+  ),
+
+  listInboundMessages: statement(`SELECT TOP (@limit) ${INBOUND_COLUMNS} FROM wa_inbound_messages ORDER BY id;`, {
+    limit: int,
+  }),
+  findInboundMessage: statement(`SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages WHERE ${KEY_MATCH};`, KEY_PARAMS),
+} as const;
