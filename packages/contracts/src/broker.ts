@@ -1,13 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Provider } from './provider';
 import type { ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } from './tenant-records';
 
 /** Requests the credentials broker answers (Lambda direct invoke; in-process in local mode). */
 export const BrokerRequestV1 = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('resolveChannel'), provider: Provider, channelId: z.string().min(1) }),
+  z.object({ op: z.literal('resolveChannel'), provider: Provider, channelId: z.string().check(z.minLength(1)) }),
   z.object({ op: z.literal('listMetaApps') }),
-  z.object({ op: z.literal('getTenantDatabase'), tenantId: z.string().min(1) }),
-  z.object({ op: z.literal('getChannelCredentials'), provider: Provider, channelId: z.string().min(1) }),
+  z.object({ op: z.literal('getTenantDatabase'), tenantId: z.string().check(z.minLength(1)) }),
+  z.object({ op: z.literal('getChannelCredentials'), provider: Provider, channelId: z.string().check(z.minLength(1)) }),
 ]);
 export type BrokerRequestV1 = z.infer<typeof BrokerRequestV1>;
 
@@ -16,8 +16,8 @@ export const ChannelOwnerV1 = z.object({
   provider: Provider,
   channelId: z.string(),
   /** Meta only: the app whose secret must have signed webhooks for this number. */
-  metaAppId: z.string().optional(),
-  wabaId: z.string().optional(),
+  metaAppId: z.optional(z.string()),
+  wabaId: z.optional(z.string()),
 });
 export type ChannelOwnerV1 = z.infer<typeof ChannelOwnerV1>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Provider } from './provider';
 
 /**
@@ -7,10 +7,10 @@ import { Provider } from './provider';
  */
 
 const Routing = {
-  tenantId: z.string().min(1),
+  tenantId: z.string().check(z.minLength(1)),
   provider: Provider,
-  channelId: z.string().min(1),
-  providerMessageId: z.string().min(1),
+  channelId: z.string().check(z.minLength(1)),
+  providerMessageId: z.string().check(z.minLength(1)),
   /** The other party of the conversation (wa_id, BSUID, or Whapi chat id): part of the FIFO group id. */
   contactId: z.string(),
 };
@@ -22,10 +22,10 @@ export const InboundMessageEventV1 = z.object({
   /** The provider's original message item (Meta `messages[i]`, Whapi `messages[i]`). */
   item: z.record(z.string(), z.unknown()),
   /** Meta only: the `value.contacts[]` entry of the sender, when present. */
-  contact: z.record(z.string(), z.unknown()).optional(),
+  contact: z.optional(z.record(z.string(), z.unknown())),
   /** S3 key of the archived raw webhook body that carried this message. */
   archiveKey: z.string(),
-  receivedAt: z.string().datetime(),
+  receivedAt: z.iso.datetime(),
 });
 export type InboundMessageEventV1 = z.infer<typeof InboundMessageEventV1>;
 
@@ -34,7 +34,7 @@ export const MediaOutcomeV1 = z.discriminatedUnion('status', [
     status: z.literal('stored'),
     key: z.string(),
     mimeType: z.string(),
-    size: z.number().int().nonnegative(),
+    size: z.int().check(z.nonnegative()),
     sha256: z.string(),
   }),
   z.object({ status: z.literal('failed'), code: z.string(), reason: z.string() }),
@@ -57,11 +57,11 @@ export const MediaJobV1 = z.object({
   schema: z.literal('media-job.v1'),
   ...Routing,
   /** Provider media id (Meta media id / Whapi media id). */
-  mediaId: z.string().optional(),
+  mediaId: z.optional(z.string()),
   /** A download link the provider put in the webhook; fetched only from the provider's hosts. */
-  link: z.string().optional(),
-  mimeType: z.string().optional(),
-  filename: z.string().optional(),
+  link: z.optional(z.string()),
+  mimeType: z.optional(z.string()),
+  filename: z.optional(z.string()),
   /** The message type that carried the media (image, audio, video, document, sticker, voice…). */
   kind: z.string(),
 });
@@ -69,9 +69,9 @@ export type MediaJobV1 = z.infer<typeof MediaJobV1>;
 
 export const ProviderErrorV1 = z.object({
   code: z.string(),
-  title: z.string().optional(),
-  message: z.string().optional(),
-  details: z.string().optional(),
+  title: z.optional(z.string()),
+  message: z.optional(z.string()),
+  details: z.optional(z.string()),
 });
 export type ProviderErrorV1 = z.infer<typeof ProviderErrorV1>;
 
@@ -80,13 +80,13 @@ export const ReceiptEventV1 = z.object({
   schema: z.literal('receipt.v1'),
   ...Routing,
   /** Provider status string, kept as sent: unfamiliar statuses are stored, not rejected. */
-  status: z.string().min(1),
-  occurredAt: z.string().datetime(),
-  recipientId: z.string().optional(),
-  errors: z.array(ProviderErrorV1).default([]),
+  status: z.string().check(z.minLength(1)),
+  occurredAt: z.iso.datetime(),
+  recipientId: z.optional(z.string()),
+  errors: z._default(z.array(ProviderErrorV1), []),
   item: z.record(z.string(), z.unknown()),
   archiveKey: z.string(),
-  receivedAt: z.string().datetime(),
+  receivedAt: z.iso.datetime(),
 });
 export type ReceiptEventV1 = z.infer<typeof ReceiptEventV1>;
 
@@ -104,7 +104,7 @@ export type QueueRole = z.infer<typeof QueueRole>;
 export const ParkedEventV1 = z.object({
   schema: z.literal('parked.v1'),
   reason: z.literal('unknown-channel'),
-  parkedAt: z.string().datetime(),
+  parkedAt: z.iso.datetime(),
   provider: Provider,
   channelId: z.string(),
   queue: z.enum(['inbound-events', 'status-events']),
@@ -113,11 +113,11 @@ export const ParkedEventV1 = z.object({
    * Whapi only: sha256 of the X-Gateway-Secret the sender presented. An unknown channel has no secret
    * to check yet, so the check happens at replay, against the onboarded channel's secret.
    */
-  presentedSecretSha256: z.string().optional(),
+  presentedSecretSha256: z.optional(z.string()),
   /**
    * Meta only: the app whose secret signed the webhook. Replay refuses the event when the onboarded
    * number belongs to another app (a signature of one app is never accepted for another app's numbers).
    */
-  signedByMetaAppId: z.string().optional(),
+  signedByMetaAppId: z.optional(z.string()),
 });
 export type ParkedEventV1 = z.infer<typeof ParkedEventV1>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Provider } from './provider';
 
 export const MediaStatus = z.enum(['none', 'pending', 'stored', 'failed']);
@@ -10,17 +10,17 @@ export const InboundMessageRowV1 = z.object({
   channelId: z.string(),
   providerMessageId: z.string(),
   fromId: z.string(),
-  fromName: z.string().nullable(),
+  fromName: z.nullable(z.string()),
   type: z.string(),
-  body: z.string().nullable(),
-  replyToId: z.string().nullable(),
+  body: z.nullable(z.string()),
+  replyToId: z.nullable(z.string()),
   mediaStatus: MediaStatus,
-  mediaKey: z.string().nullable(),
-  mediaMimeType: z.string().nullable(),
-  mediaSize: z.number().int().nullable(),
-  mediaSha256: z.string().nullable(),
+  mediaKey: z.nullable(z.string()),
+  mediaMimeType: z.nullable(z.string()),
+  mediaSize: z.nullable(z.int()),
+  mediaSha256: z.nullable(z.string()),
   /** Why media_status is 'failed' (code: reason). */
-  mediaError: z.string().nullable(),
+  mediaError: z.nullable(z.string()),
   /** Normalized type-specific object (JSON). */
   payload: z.record(z.string(), z.unknown()),
   /** The provider's original item (JSON). */

@@ -11,7 +11,7 @@ import { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } 
 import { CredentialsUnavailableError, isGatewayError } from '@wagw/core/errors';
 import type { Clock, CredentialsClient } from '@wagw/core/ports';
 import { systemClock } from '@wagw/core/ports';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { brokerErrorToGatewayError } from './broker-error';
 import type { BrokerTransport } from './broker-transport';
 
@@ -97,7 +97,7 @@ export class CachedCredentialsClient implements CredentialsClient {
     this.inFlight.clear();
   }
 
-  private async ask<Schema extends z.ZodType>(request: BrokerRequestV1, schema: Schema): Promise<z.output<Schema>> {
+  private async ask<Schema extends z.ZodMiniType>(request: BrokerRequestV1, schema: Schema): Promise<z.output<Schema>> {
     const outcome = await this.outcome(request);
     if (!outcome.ok) throw brokerErrorToGatewayError(outcome.error, request);
     const parsed = schema.safeParse(outcome.value);

@@ -2,7 +2,7 @@ import type { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecord
 import { MetaAppRecordV1 as MetaAppRecordSchema, TenantRecordV1 as TenantRecordSchema } from '@wagw/contracts';
 import type { TenantRecordV1 } from '@wagw/contracts';
 import { ChannelNotFoundError, SecretRecordInvalidError, TenantNotFoundError } from '@wagw/core/errors';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RawSecretRecord } from './secret-store';
 
 /** Why one record (or one channel) cannot be served; never contains a secret value. */
@@ -21,7 +21,7 @@ const channelKey = (provider: string, channelId: string): string => `${provider}
 const MAX_ISSUES = 5;
 
 /** zod issues as `path: message`; zod messages name what was expected, not the value received. */
-export const describeIssues = (error: z.ZodError): string => {
+export const describeIssues = (error: z.core.$ZodError): string => {
   const parts = error.issues
     .slice(0, MAX_ISSUES)
     .map((issue) => `${issue.path.length === 0 ? '(record)' : issue.path.map(String).join('.')}: ${issue.message}`);
@@ -206,7 +206,7 @@ export class SecretDirectory {
       : `defaultChannelId ${tenant.defaultChannelId} is not one of its channels`;
   }
 
-  private parse<Schema extends z.ZodType>(
+  private parse<Schema extends z.ZodMiniType>(
     record: RawSecretRecord,
     schema: Schema,
     idOf: (value: z.output<Schema>) => string,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   BrokerRequestV1,
   GatewayConfigV1,
@@ -17,7 +17,7 @@ const fixture = (name: string): unknown => JSON.parse(readFileSync(join(__dirnam
  * Each versioned fixture must still parse, and every field it uses must still exist in the schema:
  * removing or renaming a field of a V1 contract breaks consumers, so it needs a V2.
  */
-const cases: Array<[string, z.ZodObject]> = [
+const cases: Array<[string, z.ZodMiniObject]> = [
   ['inbound-message.v1.json', InboundMessageEventV1],
   ['media-result.v1.json', MediaResultEventV1],
   ['media-job.v1.json', MediaJobV1],

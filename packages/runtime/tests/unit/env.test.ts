@@ -1,12 +1,12 @@
 import { ConfigError } from '@wagw/core/errors';
-import { z } from 'zod';
-import { parseEnv } from '../../src/env';
+import * as z from 'zod/mini';
+import { awsEndpoints, envField, parseEnv } from '../../src/env';
 
 const schema = z.object({
-  QUEUE_URL: z.string().url(),
-  BUCKET: z.string().min(1),
-  PORT: z.coerce.number().int().positive().default(3000),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  QUEUE_URL: envField.url(),
+  BUCKET: envField.text(),
+  PORT: envField.integerOr(3000),
+  LOG_LEVEL: envField.oneOf(['debug', 'info', 'warn', 'error', 'silent'], 'info'),
 });
 
 describe('parseEnv', () => {
@@ -40,7 +40,7 @@ describe('parseEnv', () => {
     // Act
     let caught: unknown;
     try {
-      parseEnv(z.object({ API_TOKEN: z.string().length(64) }), { API_TOKEN: 'sEcReT-tOkEn-value' });
+      parseEnv(z.object({ API_TOKEN: z.string().check(z.length(64)) }), { API_TOKEN: 'sEcReT-tOkEn-value' });
     } catch (error) {
       caught = error;
     }
@@ -62,5 +62,26 @@ describe('parseEnv', () => {
     // Assert
     expect(config.WAGW_PARSE_ENV_TEST).toBe('present');
     delete process.env.WAGW_PARSE_ENV_TEST;
+  });
+});
+
+describe('empty variables', () => {
+  it('count as unset, so defaults apply and required keys are reported', () => {
+    const attempt = () => parseEnv(schema, { QUEUE_URL: 'http://127.0.0.1:1/q.fifo', BUCKET: '', PORT: '' });
+
+    expect(attempt).toThrow(/BUCKET/);
+    expect(parseEnv(schema, { QUEUE_URL: 'http://127.0.0.1:1/q.fifo', BUCKET: 'b', PORT: '' }).PORT).toBe(3000);
+  });
+});
+
+describe('awsEndpoints', () => {
+  it('prefers the per-service endpoint over AWS_ENDPOINT_URL', () => {
+    expect(
+      awsEndpoints({ AWS_ENDPOINT_URL: 'http://127.0.0.1:1', AWS_ENDPOINT_URL_LAMBDA: 'http://127.0.0.1:2' }),
+    ).toEqual({ sqs: 'http://127.0.0.1:1', s3: 'http://127.0.0.1:1', lambda: 'http://127.0.0.1:2' });
+  });
+
+  it('leaves every endpoint to AWS when none is set', () => {
+    expect(awsEndpoints({})).toEqual({});
   });
 });

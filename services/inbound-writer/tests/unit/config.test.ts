@@ -10,7 +10,7 @@ describe('inbound-writer config', () => {
   it('applies the defaults for the optional keys', () => {
     const config = loadConfig(REQUIRED);
 
-    expect(config).toEqual({ ...REQUIRED, TENANT_DB_IDLE_SECONDS: 300, LOG_LEVEL: 'info' });
+    expect(config).toEqual({ ...REQUIRED, TENANT_DB_IDLE_SECONDS: 300, LOG_LEVEL: 'info', AWS_REGION: 'us-east-1' });
   });
 
   it('reads the idle time as a number and the local endpoints', () => {
