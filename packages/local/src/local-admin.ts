@@ -1,0 +1,63 @@
+import { BrokerResponseV1, DatabaseSettingsV1 } from '@wagw/contracts';
+import { isGatewayError } from '@wagw/core/errors';
+import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
+import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
+import { z } from 'zod';
+
+/**
+ * Ops requests the running local gateway answers for the CLI (`pnpm gateway rows|migrate`). They run
+ * inside the gateway process because a PGlite directory may be open in one process only.
+ */
+export const LocalAdminRequest = z.discriminatedUnion('op', [
+  z.object({
+    op: z.literal('listInboundMessages'),
+    tenantId: z.string().min(1),
+    limit: z.number().int().positive().max(10_000).optional(),
+  }),
+  z.object({ op: z.literal('migrate'), tenantId: z.string().min(1) }),
+]);
+export type LocalAdminRequest = z.infer<typeof LocalAdminRequest>;
+
+export type LocalAdminResponse = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+export interface LocalAdminDependencies {
+  /** The credentials broker function (local mode's wrapped one), asked for the tenant's database. */
+  broker: (event: unknown) => Promise<unknown>;
+}
+
+const tenantDatabase = async (deps: LocalAdminDependencies, tenantId: string): Promise<DatabaseSettingsV1> => {
+  const response = BrokerResponseV1.parse(await deps.broker({ op: 'getTenantDatabase', tenantId }));
+  if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
+  return DatabaseSettingsV1.parse(response.result);
+};
+
+const failure = (error: unknown): LocalAdminResponse => {
+  const code = isGatewayError(error) ? error.code : typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'ADMIN_FAILED';
+  return { ok: false, error: { code, message: error instanceof Error ? error.message : String(error) } };
+};
+
+/** The `local-admin` function served by local mode's Lambda invoke endpoint. */
+export const createLocalAdminFunction =
+  (deps: LocalAdminDependencies) =>
+  async (event: unknown): Promise<LocalAdminResponse> => {
+    const parsed = LocalAdminRequest.safeParse(event);
+    if (!parsed.success) return { ok: false, error: { code: 'ADMIN_REQUEST_INVALID', message: parsed.error.issues[0]?.message ?? 'invalid request' } };
+    const request = parsed.data;
+    try {
+      const settings = await tenantDatabase(deps, request.tenantId);
+      switch (request.op) {
+        case 'migrate':
+          return { ok: true, result: await migrateTenantDatabase(settings, { tenantId: request.tenantId }) };
+        case 'listInboundMessages': {
+          const store = await createTenantStore(settings, { tenantId: request.tenantId });
+          try {
+            return { ok: true, result: await store.listInboundMessages({ limit: request.limit ?? 100 }) };
+          } finally {
+            await store.close();
+          }
+        }
+      }
+    } catch (error) {
+      return failure(error);
+    }
+  };

@@ -1,0 +1,313 @@
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BrokerResponseV1, QueueRole } from '@wagw/contracts';
+import { GatewayConfigV1 } from '@wagw/contracts';
+import { ConfigError } from '@wagw/core/errors';
+import { createS3Client, createSqsClient } from '@wagw/aws/clients';
+import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
+import type { MigrationResult } from '@wagw/tenant-db/migration';
+import { startApiGatewayAdapter } from './api-gateway-adapter';
+import type { ApiGatewayAdapter, HttpApiHandler } from './api-gateway-adapter';
+import { applyServiceEnvironment, inheritedLogLevel } from './config';
+import { createGatewayResources } from './emulator/gateway-resources';
+import { startEmulator } from './emulator/start-emulator';
+import type { RunningEmulator } from './emulator/start-emulator';
+import { startLambdaInvokeServer } from './lambda-invoke-server';
+import type { LambdaInvokeServer } from './lambda-invoke-server';
+import { createLocalAdminFunction } from './local-admin';
+import type { LocalEndpoints } from './local-endpoints';
+import { errorFields, silentLogger } from './local-logger';
+import type { LocalLogger } from './local-logger';
+import { resolveDatabaseSettings, withResolvedPglitePaths } from './pglite-paths';
+import { startProviderSandbox } from './provider-sandbox/provider-sandbox';
+import type { ProviderSandbox } from './provider-sandbox/provider-sandbox';
+import type { SandboxTokens } from './provider-sandbox/sandbox-context';
+import { LambdaQueuePoller } from './queue-poller';
+import type { SqsLambdaHandler } from './queue-poller';
+import { CREDENTIALS_BROKER_FUNCTION, LOCAL_ADMIN_FUNCTION, LOCAL_REGION, serviceEnvironment } from './service-environment';
+
+/** Where the Meta/Whapi stand-in listens by default; the demo config's graphBaseUrl points here. */
+export const DEFAULT_SANDBOX_PORT = 4010;
+export const LOCAL_BUCKET = 'wagw-local';
+
+export interface LocalPollerSettings {
+  batchSize?: number;
+  waitTimeSeconds?: number;
+  concurrency?: number;
+  functionTimeoutMs?: number;
+}
+
+export interface LocalGatewayOptions {
+  /** HTTP API port; 0 picks a free one. */
+  port: number;
+  /** The GatewayConfigV1 file (GATEWAY_CONFIG). The broker re-reads it when it changes. */
+  configPath: string;
+  /** Emulator state, relative PGlite directories and endpoints.json live here; kept across restarts. */
+  stateDir: string;
+  /** Provider sandbox port; default 4010 (0 picks a free one). */
+  sandboxPort?: number;
+  /** Emulator port; default 0 (any free port; queue URLs are rebuilt on each start). */
+  emulatorPort?: number;
+  logger?: LocalLogger;
+  /** LOG_LEVEL for the services; default: the inherited LOG_LEVEL, else 'info'. */
+  logLevel?: string;
+  /** Per-function poller settings (inbound-writer, media). */
+  pollers?: Partial<Record<LocalFunctionName, LocalPollerSettings>>;
+  /** Extra environment for the services (applied last), e.g. MEDIA_MAX_ATTEMPTS. */
+  environment?: Record<string, string>;
+}
+
+export type LocalFunctionName = 'inbound-writer' | 'webhook-media';
+
+export interface TenantMigration {
+  tenantId: string;
+  result?: MigrationResult;
+  error?: string;
+}
+
+export interface LocalGateway {
+  /** The HTTP API (webhooks, /health). */
+  url: string;
+  queueUrls: Record<QueueRole, string>;
+  dlqUrls: Record<QueueRole, string>;
+  bucket: string;
+  emulatorEndpoint: string;
+  /** Lambda Invoke endpoint serving `credentials-broker` (and `local-admin` for the CLI). */
+  lambdaEndpoint: string;
+  sandbox: ProviderSandbox;
+  pollers: Record<LocalFunctionName, LambdaQueuePoller>;
+  migrations: TenantMigration[];
+  /** What the ops CLI needs, as written to `<stateDir>/endpoints.json` by `pnpm start`. */
+  endpoints: LocalEndpoints;
+  /** Stops everything, newest first; resolves when every part has stopped. */
+  stop(): Promise<void>;
+}
+
+type BrokerHandler = (event: unknown) => Promise<BrokerResponseV1>;
+
+const readGatewayConfig = async (configPath: string): Promise<GatewayConfigV1> => {
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`GATEWAY_CONFIG ${configPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`GATEWAY_CONFIG ${configPath} is not valid JSON`);
+  }
+  const parsed = GatewayConfigV1.safeParse(json);
+  if (!parsed.success) {
+    // Paths and messages only: zod issues do not carry the offending values.
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigError(`GATEWAY_CONFIG ${configPath} does not match GatewayConfigV1: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+};
+
+/**
+ * The tokens the sandbox accepts are the config's tokens, re-read when the file changes, so a
+ * channel onboarded while running can fetch media without a restart.
+ */
+const sandboxTokensFrom = (configPath: string, initial: GatewayConfigV1): SandboxTokens => {
+  const collect = (config: GatewayConfigV1): SandboxTokens => {
+    const channels = config.tenants.flatMap((tenant) => tenant.channels);
+    return {
+      meta: channels.flatMap((channel) => (channel.provider === 'meta' ? [channel.accessToken] : [])),
+      whapi: channels.flatMap((channel) => (channel.provider === 'whapi' ? [channel.apiToken] : [])),
+    };
+  };
+  let tokens = collect(initial);
+  let seen = '';
+  const refresh = (): SandboxTokens => {
+    try {
+      const info = statSync(configPath);
+      const revision = `${info.mtimeMs}:${info.size}`;
+      if (revision !== seen) {
+        seen = revision;
+        const parsed = GatewayConfigV1.safeParse(JSON.parse(readFileSync(configPath, 'utf8')));
+        if (parsed.success) tokens = collect(parsed.data);
+      }
+    } catch {
+      // Keep the last good tokens while the file is being rewritten.
+    }
+    return tokens;
+  };
+  return {
+    get meta() {
+      return refresh().meta;
+    },
+    get whapi() {
+      return refresh().whapi;
+    },
+  };
+};
+
+let running = false;
+/**
+ * Ports of the previous gateway in this process. The services keep the clients they built on first
+ * use (as in a warm Lambda container), so a restart in the same process must reuse the endpoints.
+ */
+const previousPorts: { emulator?: number; lambda?: number } = {};
+
+/**
+ * Local mode: the whole inbound path on one machine. fauxqs (SQS + S3) in a child process, the
+ * provider sandbox, the credentials broker behind a local Lambda Invoke endpoint, the webhook
+ * receiver behind an API Gateway v2 adapter, and queue pollers that drive the writer and the media
+ * function as Lambda event source mappings would. The handlers are the real ones, imported after the
+ * environment Lambda would give them has been set; only the endpoints differ from AWS.
+ *
+ * One gateway per process: the services keep module-level state (clients, pools) built from their
+ * environment on first use, as they do in a Lambda container.
+ */
+export const startLocalGateway = async (options: LocalGatewayOptions): Promise<LocalGateway> => {
+  if (running) throw new Error('a local gateway is already running in this process');
+  running = true;
+  const logger = options.logger ?? silentLogger;
+  const stateDir = resolve(options.stateDir);
+  const configPath = resolve(options.configPath);
+  const stack: { name: string; stop: () => Promise<void> }[] = [];
+
+  const stopAll = async (): Promise<void> => {
+    while (stack.length > 0) {
+      const part = stack.pop()!;
+      try {
+        await part.stop();
+      } catch (error) {
+        logger.error({ ...errorFields(error), part: part.name }, 'stop failed');
+      }
+    }
+    running = false;
+  };
+
+  try {
+    const config = await readGatewayConfig(configPath);
+    await mkdir(stateDir, { recursive: true });
+
+    const emulator: RunningEmulator = await startEmulator({ port: options.emulatorPort ?? previousPorts.emulator ?? 0, dataDir: join(stateDir, 'emulator') });
+    stack.push({ name: 'emulator', stop: () => emulator.stop() });
+    const sqs = createSqsClient({ endpoint: emulator.endpoint });
+    const s3 = createS3Client({ endpoint: emulator.endpoint });
+    stack.push({
+      name: 'aws-clients',
+      stop: async () => {
+        sqs.destroy();
+        s3.destroy();
+      },
+    });
+    const resources = await createGatewayResources({ sqs, s3, bucket: LOCAL_BUCKET });
+    logger.info({ endpoint: emulator.endpoint }, 'emulator ready (SQS + S3)');
+
+    const sandbox = await startProviderSandbox({
+      port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
+      tokens: sandboxTokensFrom(configPath, config),
+    });
+    stack.push({ name: 'provider-sandbox', stop: () => sandbox.close() });
+
+    // The broker reads only its own variables, so it can be imported before the invoke endpoint exists.
+    applyServiceEnvironment({ SECRETS_SOURCE: 'file', GATEWAY_CONFIG: configPath, LOG_LEVEL: options.logLevel ?? inheritedLogLevel() ?? 'info' });
+    const brokerModule = await import('@wagw/credentials-broker/handler');
+    const broker: BrokerHandler = withResolvedPglitePaths(brokerModule.handler, stateDir);
+    const lambda: LambdaInvokeServer = await startLambdaInvokeServer({
+      port: previousPorts.lambda ?? 0,
+      functions: { [CREDENTIALS_BROKER_FUNCTION]: broker, [LOCAL_ADMIN_FUNCTION]: createLocalAdminFunction({ broker }) },
+      logger,
+    });
+    stack.push({ name: 'lambda-invoke-server', stop: () => lambda.close() });
+    previousPorts.emulator = emulator.port;
+    previousPorts.lambda = lambda.port;
+
+    const migrations: TenantMigration[] = [];
+    for (const tenant of config.tenants) {
+      try {
+        const result = await migrateTenantDatabase(resolveDatabaseSettings(tenant.database, stateDir), { tenantId: tenant.tenantId });
+        migrations.push({ tenantId: tenant.tenantId, result });
+        logger.info({ tenantId: tenant.tenantId, engine: tenant.database.engine, applied: result.applied }, 'tenant database migrated');
+      } catch (error) {
+        // One tenant's database being down must not keep the others from working; its events retry.
+        migrations.push({ tenantId: tenant.tenantId, error: error instanceof Error ? error.message : String(error) });
+        logger.error({ ...errorFields(error), tenantId: tenant.tenantId }, 'tenant database migration failed');
+      }
+    }
+
+    applyServiceEnvironment({
+      ...serviceEnvironment({
+        emulatorEndpoint: emulator.endpoint,
+        lambdaEndpoint: lambda.endpoint,
+        queueUrls: resources.queueUrls,
+        bucket: resources.bucket,
+        configPath,
+        sandboxHost: new URL(sandbox.url).host,
+        logLevel: options.logLevel ?? inheritedLogLevel() ?? 'info',
+      }),
+      ...options.environment,
+    });
+    const [receiver, writer, media] = await Promise.all([
+      import('@wagw/webhook-receiver/handler'),
+      import('@wagw/inbound-writer/handler'),
+      import('@wagw/webhook-receiver/media-handler'),
+    ]);
+
+    const pollerFor = (functionName: LocalFunctionName, role: QueueRole, handler: SqsLambdaHandler): LambdaQueuePoller =>
+      new LambdaQueuePoller({
+        sqs,
+        queueUrl: resources.queueUrls[role],
+        handler,
+        functionName,
+        region: LOCAL_REGION,
+        logger,
+        batchSize: 10,
+        ...options.pollers?.[functionName],
+      });
+    const pollers: Record<LocalFunctionName, LambdaQueuePoller> = {
+      'inbound-writer': pollerFor('inbound-writer', 'inbound-events', writer.handler as SqsLambdaHandler),
+      'webhook-media': pollerFor('webhook-media', 'media-jobs', media.handler as SqsLambdaHandler),
+    };
+    // status-events.fifo has no consumer until the outbound path: its messages wait there.
+    for (const [name, poller] of Object.entries(pollers)) {
+      await poller.start();
+      stack.push({ name: `poller:${name}`, stop: () => poller.stop() });
+    }
+
+    const http: ApiGatewayAdapter = await startApiGatewayAdapter({
+      handler: receiver.handler as HttpApiHandler,
+      port: options.port,
+      functionName: 'webhook-receiver',
+      logger,
+    });
+    stack.push({ name: 'http-api', stop: () => http.close() });
+
+    const endpoints: LocalEndpoints = {
+      url: http.url,
+      emulatorEndpoint: emulator.endpoint,
+      lambdaEndpoint: lambda.endpoint,
+      sandboxUrl: sandbox.url,
+      queueUrls: resources.queueUrls,
+      dlqUrls: resources.dlqUrls,
+      bucket: resources.bucket,
+      configPath,
+      stateDir,
+      pid: process.pid,
+    };
+    let stopping: Promise<void> | undefined;
+    return {
+      url: http.url,
+      queueUrls: resources.queueUrls,
+      dlqUrls: resources.dlqUrls,
+      bucket: resources.bucket,
+      emulatorEndpoint: emulator.endpoint,
+      lambdaEndpoint: lambda.endpoint,
+      sandbox,
+      pollers,
+      migrations,
+      endpoints,
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+};

@@ -1,0 +1,165 @@
+import { timingSafeEqual } from 'node:crypto';
+import { InboundMessageEventV1, ParkedEventV1, ReceiptEventV1 } from '@wagw/contracts';
+import type { Provider, QueueRole } from '@wagw/contracts';
+import { conversationGroupId, fifoId, isGatewayError, sha256Hex } from '@wagw/core';
+import type { BlobStore, CredentialsClient, EventPublisher, QueueMessage } from '@wagw/core';
+
+export const PARKED_PREFIX = 'parked/';
+
+export interface ParkedEventsDeps {
+  blobs: BlobStore;
+  publisher: EventPublisher;
+  credentials: Pick<CredentialsClient, 'resolveChannel' | 'getChannelCredentials'>;
+}
+
+export interface ParkedFilter {
+  provider?: Provider;
+  channelId?: string;
+}
+
+export interface ParkedEntry {
+  key: string;
+  parked: ParkedEventV1;
+}
+
+export type ParkedReplayOutcome =
+  | { key: string; status: 'replayed'; tenantId: string; queue: QueueRole; deduplicationId: string }
+  /** The channel is still owned by no tenant: kept for a later replay. */
+  | { key: string; status: 'still-unknown'; provider: Provider; channelId: string }
+  /** Whapi: the secret presented when the event arrived is not the onboarded channel's secret. Kept. */
+  | { key: string; status: 'secret-mismatch'; channelId: string }
+  /** Meta: the app that signed the webhook is not the app the channel belongs to. Kept. */
+  | { key: string; status: 'app-mismatch'; channelId: string }
+  /** Not a parked event this version understands. Kept for a human. */
+  | { key: string; status: 'invalid'; reason: string }
+  /** Something failed on the way (broker, queue, bucket). Kept; run the replay again. */
+  | { key: string; status: 'failed'; reason: string };
+
+export const parkedPrefix = (filter: ParkedFilter = {}): string => {
+  if (!filter.provider) return PARKED_PREFIX;
+  return filter.channelId ? `${PARKED_PREFIX}${filter.provider}/${filter.channelId}/` : `${PARKED_PREFIX}${filter.provider}/`;
+};
+
+const matchesFilter = (parked: ParkedEventV1, filter: ParkedFilter): boolean =>
+  (!filter.provider || parked.provider === filter.provider) && (!filter.channelId || parked.channelId === filter.channelId);
+
+const readParked = async (blobs: BlobStore, key: string): Promise<ParkedEventV1 | string> => {
+  const bytes = await blobs.get(key);
+  if (!bytes) return 'object disappeared';
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return 'not JSON';
+  }
+  const parsed = ParkedEventV1.safeParse(json);
+  return parsed.success ? parsed.data : `not a parked.v1 event: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
+};
+
+/** Every parked event under the filter, oldest key order; unreadable objects are reported as invalid. */
+export const listParkedEvents = async (
+  blobs: BlobStore,
+  filter: ParkedFilter = {},
+): Promise<{ entries: ParkedEntry[]; invalid: { key: string; reason: string }[] }> => {
+  const entries: ParkedEntry[] = [];
+  const invalid: { key: string; reason: string }[] = [];
+  for (const key of await blobs.list(parkedPrefix(filter))) {
+    const parked = await readParked(blobs, key);
+    if (typeof parked === 'string') invalid.push({ key, reason: parked });
+    else if (matchesFilter(parked, filter)) entries.push({ key, parked });
+  }
+  return { entries, invalid };
+};
+
+const sameHex = (a: string, b: string): boolean => {
+  const left = Buffer.from(a.toLowerCase(), 'utf8');
+  const right = Buffer.from(b.toLowerCase(), 'utf8');
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/** The queue message the receiver would have published had the channel been known: same group and dedup ids. */
+export const toQueueMessage = (parked: ParkedEventV1, tenantId: string): { queue: QueueRole; message: QueueMessage } => {
+  const candidate = { ...parked.event, tenantId };
+  if (parked.queue === 'inbound-events') {
+    const event = InboundMessageEventV1.parse(candidate);
+    return {
+      queue: 'inbound-events',
+      message: {
+        body: JSON.stringify(event),
+        groupId: conversationGroupId(tenantId, event.channelId, event.contactId),
+        deduplicationId: fifoId('msg', event.provider, event.channelId, event.providerMessageId),
+      },
+    };
+  }
+  const event = ReceiptEventV1.parse(candidate);
+  return {
+    queue: 'status-events',
+    message: {
+      body: JSON.stringify(event),
+      groupId: conversationGroupId(tenantId, event.channelId, event.contactId),
+      deduplicationId: fifoId('receipt', event.provider, event.channelId, event.providerMessageId, event.status),
+    },
+  };
+};
+
+const describe = (error: unknown): string =>
+  isGatewayError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+
+const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEventV1): Promise<ParkedReplayOutcome> => {
+  let owner;
+  try {
+    owner = await deps.credentials.resolveChannel(parked.provider, parked.channelId);
+  } catch (error) {
+    if (isGatewayError(error) && error.code === 'CHANNEL_NOT_FOUND') {
+      return { key, status: 'still-unknown', provider: parked.provider, channelId: parked.channelId };
+    }
+    return { key, status: 'failed', reason: describe(error) };
+  }
+
+  if (parked.provider === 'whapi') {
+    let channel;
+    try {
+      channel = await deps.credentials.getChannelCredentials('whapi', parked.channelId);
+    } catch (error) {
+      return { key, status: 'failed', reason: describe(error) };
+    }
+    const expected = channel.provider === 'whapi' ? sha256Hex(channel.webhookSecret) : undefined;
+    if (!expected || !parked.presentedSecretSha256 || !sameHex(parked.presentedSecretSha256, expected)) {
+      return { key, status: 'secret-mismatch', channelId: parked.channelId };
+    }
+  }
+  if (parked.provider === 'meta' && parked.signedByMetaAppId !== undefined && parked.signedByMetaAppId !== owner.metaAppId) {
+    return { key, status: 'app-mismatch', channelId: parked.channelId };
+  }
+
+  let queued;
+  try {
+    queued = toQueueMessage(parked, owner.tenantId);
+  } catch (error) {
+    return { key, status: 'invalid', reason: describe(error) };
+  }
+  try {
+    await deps.publisher.publish(queued.queue, [queued.message]);
+  } catch (error) {
+    return { key, status: 'failed', reason: `publish failed: ${describe(error)}` };
+  }
+  try {
+    await deps.blobs.delete(key);
+  } catch (error) {
+    // Published but not deleted: a second replay publishes the same dedup id, and the writer's insert is idempotent.
+    return { key, status: 'failed', reason: `published, but the parked object was not deleted: ${describe(error)}` };
+  }
+  return { key, status: 'replayed', tenantId: owner.tenantId, queue: queued.queue, deduplicationId: queued.message.deduplicationId };
+};
+
+/**
+ * Replays parked events whose channel has been onboarded since: resolves the owner now, checks the
+ * sender's credentials against the onboarded channel, publishes with the receiver's group/dedup ids,
+ * and deletes the parked object only after the publish succeeded. Each event is settled on its own.
+ */
+export const replayParkedEvents = async (deps: ParkedEventsDeps, filter: ParkedFilter = {}): Promise<ParkedReplayOutcome[]> => {
+  const { entries, invalid } = await listParkedEvents(deps.blobs, filter);
+  const outcomes: ParkedReplayOutcome[] = invalid.map(({ key, reason }) => ({ key, status: 'invalid', reason }));
+  for (const { key, parked } of entries) outcomes.push(await replayOne(deps, key, parked));
+  return outcomes;
+};
