@@ -67,7 +67,9 @@ const stopChild = async (child: EmulatorProcess): Promise<void> => {
 export const startEmulator = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
   const args = ['--disable-warning=ExperimentalWarning', SERVER_SCRIPT, '--port', String(options.port ?? 0), '--exit-with-stdin'];
   if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
-  const child: EmulatorProcess = spawn(nodeForEmulator(), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Its own process group: a terminal's Ctrl-C must reach only the gateway, which stops the emulator
+  // last, in order. --exit-with-stdin still ends it if the gateway dies.
+  const child: EmulatorProcess = spawn(nodeForEmulator(), args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
 
   let stderr = '';
   const keepStderr = (chunk: Buffer) => {
