@@ -23,6 +23,8 @@ export interface BundleResult {
   sdkExternalKb: number;
   /** mssql (or its driver tedious) is in the bundle. */
   containsMssql: boolean;
+  /** mssql is evaluated at cold start (reachable from the entry without a dynamic import()). */
+  mssqlAtColdStart: boolean;
   /** KB of the bundle's input that comes from mssql/tedious. */
   mssqlInputKb: number;
   coldRequireMs: number | undefined;
@@ -84,6 +86,18 @@ const bundleOne = async (root: string, outDir: string, fn: FunctionEntry) => {
   for (const [path, contribution] of Object.entries(output?.inputs ?? {})) {
     if (MSSQL_INPUT.test(path)) mssqlInOutput += contribution.bytesInOutput;
   }
+  // What runs at require time: the entry's closure over static imports (dynamic import() runs later).
+  const eager = new Set<string>();
+  const pending = output?.entryPoint === undefined ? [] : [output.entryPoint];
+  while (pending.length > 0) {
+    const path = pending.pop()!;
+    if (eager.has(path)) continue;
+    eager.add(path);
+    for (const imported of result.metafile.inputs[path]?.imports ?? []) {
+      if (imported.kind !== 'dynamic-import' && !imported.external) pending.push(imported.path);
+    }
+  }
+  const mssqlAtColdStart = [...eager].some((path) => MSSQL_INPUT.test(path));
   const byPackage = new Map<string, number>();
   for (const [path, contribution] of Object.entries(output?.inputs ?? {})) {
     const name = packageOf(path);
@@ -98,6 +112,7 @@ const bundleOne = async (root: string, outDir: string, fn: FunctionEntry) => {
     sdkExternalBytes: (await stat(sdkExternalFile)).size,
     sizeBytes: (await stat(outfile)).size, mssqlBytes: mssqlInOutput > 0 ? mssqlBytes : 0,
     largestPackages,
+    mssqlAtColdStart,
   };
 };
 
@@ -135,6 +150,7 @@ export const benchBundles = async (root: string, functions: readonly FunctionEnt
           sizeKb: bundle.sizeBytes / 1024,
           sdkExternalKb: bundle.sdkExternalBytes / 1024,
           containsMssql: bundle.mssqlBytes > 0,
+          mssqlAtColdStart: bundle.mssqlAtColdStart,
           mssqlInputKb: bundle.mssqlBytes / 1024,
           coldRequireMs: required.ms,
           largestPackages: bundle.largestPackages,
@@ -148,6 +164,7 @@ export const benchBundles = async (root: string, functions: readonly FunctionEnt
           sizeKb: Number.NaN,
           sdkExternalKb: Number.NaN,
           containsMssql: false,
+          mssqlAtColdStart: false,
           mssqlInputKb: 0,
           coldRequireMs: undefined,
           largestPackages: [],

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
 import { Command, InvalidArgumentError } from 'commander';
 import { REPO_ROOT } from '../repo-paths';
 import { startBenchGateway } from './bench-gateway';
 import type { BenchResults } from './bench-report';
-import { ingestRatios, renderMarkdown, renderTables } from './bench-report';
+import { KEPT_SECTION_MARKER, ingestRatios, renderMarkdown, renderTables } from './bench-report';
 import { benchBundles } from './bundle-bench';
 import type { FunctionEntry } from './bundle-bench';
 import { benchDbInsertFloor } from './db-insert-floor-bench';
@@ -152,7 +152,11 @@ const main = async (): Promise<void> => {
   process.stdout.write(`${results.machine.date} · ${results.machine.arch} · ${results.machine.cpuModel} · Node ${results.machine.node}\n`);
   if (options.write) {
     const path = join(REPO_ROOT, 'BENCHMARKS.md');
-    await writeFile(path, renderMarkdown(results));
+    // Hand-written analysis below the marker survives a rerun; the figures above it are replaced.
+    const previous = await readFile(path, 'utf8').catch(() => '');
+    const markerAt = previous.indexOf(KEPT_SECTION_MARKER);
+    const kept = markerAt >= 0 ? previous.slice(markerAt) : `${KEPT_SECTION_MARKER}\n`;
+    await writeFile(path, `${renderMarkdown(results).trimEnd()}\n\n${kept}`);
     process.stdout.write(`written to ${path}\n`);
   }
 };

@@ -1,0 +1,39 @@
+import type { QueueRole } from '@wagw/contracts';
+// The ops CLI lives in the scripts package (which depends on this one), so it is reached by path.
+import type { CliTargets } from '../../../../scripts/src/cli/cli-context';
+import { replayDlq, replayParked } from '../../../../scripts/src/cli/commands';
+import type { LocalGateway } from '../../src/local-gateway';
+import { CREDENTIALS_BROKER_FUNCTION } from '../../src/service-environment';
+
+export interface CliRun {
+  exitCode: number;
+  output: string[];
+}
+
+/** The CLI's targets for this gateway: what `pnpm gateway …` reads from `<stateDir>/endpoints.json`. */
+const targetsOf = (gateway: LocalGateway): CliTargets => ({
+  stateDir: gateway.endpoints.stateDir,
+  local: gateway.endpoints,
+  gatewayUrl: gateway.url,
+  awsEndpoint: gateway.emulatorEndpoint,
+  lambdaEndpoint: gateway.lambdaEndpoint,
+  queueUrls: gateway.queueUrls,
+  dlqUrls: gateway.dlqUrls,
+  bucket: gateway.bucket,
+  brokerFunction: CREDENTIALS_BROKER_FUNCTION,
+  configPath: gateway.endpoints.configPath,
+});
+
+const run = async (command: (print: (line: string) => void) => Promise<number>): Promise<CliRun> => {
+  const output: string[] = [];
+  const exitCode = await command((line) => output.push(line));
+  return { exitCode, output };
+};
+
+/** `pnpm gateway parked replay`: what an operator runs after onboarding a channel. */
+export const replayParkedWithCli = (gateway: LocalGateway): Promise<CliRun> =>
+  run((print) => replayParked(targetsOf(gateway), {}, print));
+
+/** `pnpm gateway dlq replay --queue <role>`: what an operator runs once the cause is fixed. */
+export const replayDlqWithCli = (gateway: LocalGateway, role: QueueRole): Promise<CliRun> =>
+  run((print) => replayDlq(targetsOf(gateway), { queue: role }, print));
