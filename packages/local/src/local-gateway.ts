@@ -11,6 +11,7 @@ import { startApiGatewayAdapter } from './api-gateway-adapter';
 import type { ApiGatewayAdapter, HttpApiHandler } from './api-gateway-adapter';
 import { applyServiceEnvironment, inheritedLogLevel } from './config';
 import { createGatewayResources } from './emulator/gateway-resources';
+import type { GatewayQueueOverrides } from './emulator/gateway-resources';
 import { startEmulator } from './emulator/start-emulator';
 import type { RunningEmulator } from './emulator/start-emulator';
 import { startLambdaInvokeServer } from './lambda-invoke-server';
@@ -56,6 +57,8 @@ export interface LocalGatewayOptions {
   pollers?: Partial<Record<LocalFunctionName, LocalPollerSettings>>;
   /** Extra environment for the services (applied last), e.g. MEDIA_MAX_ATTEMPTS. */
   environment?: Record<string, string>;
+  /** Per-queue retry settings instead of the defaults (e.g. a short cycle to see a DLQ in tests). */
+  queues?: GatewayQueueOverrides;
 }
 
 export type LocalFunctionName = 'inbound-writer' | 'webhook-media';
@@ -198,7 +201,7 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
         s3.destroy();
       },
     });
-    const resources = await createGatewayResources({ sqs, s3, bucket: LOCAL_BUCKET });
+    const resources = await createGatewayResources({ sqs, s3, bucket: LOCAL_BUCKET, ...(options.queues === undefined ? {} : { overrides: options.queues }) });
     logger.info({ endpoint: emulator.endpoint }, 'emulator ready (SQS + S3)');
 
     const sandbox = await startProviderSandbox({
@@ -250,6 +253,9 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
       import('@wagw/inbound-writer/handler'),
       import('@wagw/webhook-receiver/media-handler'),
     ]);
+
+    // Stopped after the pollers (the stack unwinds newest first): no batch is using a pool by then.
+    stack.push({ name: 'tenant-pools', stop: () => writer.closeConnections() });
 
     const pollerFor = (functionName: LocalFunctionName, role: QueueRole, handler: SqsLambdaHandler): LambdaQueuePoller =>
       new LambdaQueuePoller({

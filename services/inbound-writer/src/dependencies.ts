@@ -12,7 +12,10 @@ import type { InboundWriterDependencies } from './inbound-writer-dependencies';
  * Composition root: config → real adapters, built once per Lambda container so that tenant pools,
  * broker answers and HTTP connections are reused across invocations.
  */
-export const createDependencies = (config: InboundWriterConfig, logger: Logger): InboundWriterDependencies => {
+export const createDependencies = (
+  config: InboundWriterConfig,
+  logger: Logger,
+): InboundWriterDependencies & { closeConnections(): Promise<void> } => {
   const region = config.AWS_REGION;
   const credentials = new CachedCredentialsClient(
     new LambdaBrokerTransport(
@@ -28,5 +31,5 @@ export const createDependencies = (config: InboundWriterConfig, logger: Logger):
   const publisher = new SqsEventPublisher(createSqsClient({ endpoint: config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL, region }), {
     'media-jobs': config.MEDIA_JOBS_QUEUE_URL,
   });
-  return { stores, publisher, clock: systemClock };
+  return { stores, publisher, clock: systemClock, closeConnections: () => stores.closeAll() };
 };

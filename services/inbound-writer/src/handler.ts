@@ -7,5 +7,10 @@ import { createInboundRecordProcessor } from './process-inbound-record';
 const config = loadConfig();
 const logger = createLogger({ level: config.LOG_LEVEL, base: { service: 'inbound-writer' } });
 
+const dependencies = createDependencies(config, logger);
+
 /** Lambda entry for inbound-events.fifo (partial batch responses). */
-export const handler = createFifoBatchHandler(createInboundRecordProcessor(createDependencies(config, logger)), { logger });
+export const handler = createFifoBatchHandler(createInboundRecordProcessor(dependencies), { logger });
+
+/** Closes the tenant database pools; local mode calls it on stop (Lambda simply freezes the container). */
+export const closeConnections = (): Promise<void> => dependencies.closeConnections();

@@ -33,6 +33,8 @@ export const QUEUE_ROLES = Object.keys(GATEWAY_QUEUES) as QueueRole[];
 /** Dead letters are kept the longest SQS allows, so nothing is lost before someone looks. */
 const DLQ_RETENTION_SECONDS = 14 * 24 * 60 * 60;
 
+export type GatewayQueueOverrides = Partial<Record<QueueRole, Partial<Pick<GatewayQueueSpec, 'maxReceiveCount' | 'visibilityTimeoutSeconds'>>>>;
+
 export interface GatewayResourcesOptions {
   sqs: SQSClient;
   s3: S3Client;
@@ -40,7 +42,7 @@ export interface GatewayResourcesOptions {
   /** Prepended to every queue name (tests sharing one emulator). */
   namePrefix?: string;
   /** Per-role changes to the table above (tests use a short visibility timeout). */
-  overrides?: Partial<Record<QueueRole, Partial<Pick<GatewayQueueSpec, 'maxReceiveCount' | 'visibilityTimeoutSeconds'>>>>;
+  overrides?: GatewayQueueOverrides;
 }
 
 export interface GatewayResources {

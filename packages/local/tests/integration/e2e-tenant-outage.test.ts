@@ -4,7 +4,6 @@ import { startE2eGateway } from '../support/e2e-gateway';
 import type { E2eGateway } from '../support/e2e-gateway';
 import type { TestMetaNumber } from '../support/gateway-test-config';
 import { replayDlqWithCli } from '../support/ops-tools';
-import { shortenRetries } from '../support/queue-settings';
 import { databaseUrl } from '../support/test-postgres';
 import { waitFor } from '../support/wait-for';
 import { metaMessagesWebhook, postMetaWebhook } from '../support/webhook-builders';
@@ -27,9 +26,9 @@ describe('local mode, end to end: one tenant database down', () => {
         downNumber = config.newMetaNumber('down-tenant', '100000000000003');
         config.addTenant('down-tenant', { engine: 'postgres', url: databaseUrl(downDatabase) }, [downNumber]);
       },
+      // Two deliveries, 2 s apart, then the DLQ: the same path as in AWS, in seconds rather than minutes.
+      queues: { 'inbound-events': { visibilityTimeoutSeconds: 2, maxReceiveCount: 2 } },
     });
-    // Two deliveries, 2 s apart, then the DLQ: the same path as in AWS, in seconds rather than minutes.
-    await shortenRetries(harness.inspector.sqs, harness.gateway.queueUrls['inbound-events'], { visibilityTimeoutSeconds: 2, maxReceiveCount: 2 });
   }, 90_000);
 
   afterAll(async () => {

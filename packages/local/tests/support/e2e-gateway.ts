@@ -18,6 +18,7 @@ export interface E2eGatewayOptions {
   /** Changes to the config before the gateway starts (extra tenants, a broken database…). */
   prepare?: (config: GatewayTestConfig, harness: { dir: string; databaseName: (prefix: string) => string }) => void;
   environment?: Record<string, string>;
+  queues?: LocalGatewayOptions['queues'];
 }
 
 export interface E2eGateway {
@@ -78,6 +79,7 @@ export const startE2eGateway = async (options: E2eGatewayOptions = {}): Promise<
       // The broker re-reads the config file on change; a short TTL bounds anything else it caches.
       environment: { CACHE_TTL_SECONDS: '1', ...options.environment },
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.queues === undefined ? {} : { queues: options.queues }),
     };
     gateway = await startLocalGateway(gatewayOptions);
     inspector = new EmulatorInspector(gateway.emulatorEndpoint, gateway.bucket);
