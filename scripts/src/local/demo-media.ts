@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ProviderSandbox } from '@wagw/local/provider-sandbox/provider-sandbox';
+import type { ProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
 
 /** Leading bytes of each type, so the demo files look like what they claim to be. */
 const MAGIC: [prefix: string, bytes: number[]][] = [

@@ -3,10 +3,10 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from 
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
-import { createGatewayResources } from '@wagw/local/emulator/gateway-resources';
-import type { GatewayResources } from '@wagw/local/emulator/gateway-resources';
-import { startEmulator } from '@wagw/local/emulator/start-emulator';
-import type { RunningEmulator } from '@wagw/local/emulator/start-emulator';
+import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import type { GatewayResources } from '@wagw/emulator/gateway-resources';
+import { startEmulator } from '@wagw/emulator/start-emulator';
+import type { RunningEmulator } from '@wagw/emulator/start-emulator';
 import { approximateCount, listDeadLetters, redriveDeadLetters, replayDeduplicationId } from '../../src/dlq/dead-letter-queue';
 
 jest.setTimeout(60_000);

@@ -1,11 +1,12 @@
+import type { RunningEmulator } from '@wagw/emulator/start-emulator';
+import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import { startEmulator } from '@wagw/emulator/start-emulator';
 import { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createS3Client, createSqsClient } from '../../src/clients';
 import { BlobStoreError } from '../../src/errors';
 import { S3BlobStore } from '../../src/s3-blob-store';
-import type { RunningEmulator } from './emulator';
-import { createGatewayResources, startEmulator } from './emulator';
 
 describe('S3BlobStore against the emulator', () => {
   const bucket = 'blob-store-test';

@@ -1,3 +1,6 @@
+import type { RunningEmulator } from '@wagw/emulator/start-emulator';
+import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import { startEmulator } from '@wagw/emulator/start-emulator';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueMessage } from '@wagw/core/ports';
 import { createS3Client, createSqsClient } from '../../src/clients';
@@ -5,8 +8,6 @@ import { QueueNotConfiguredError } from '../../src/errors';
 import { SqsEventPublisher } from '../../src/sqs-event-publisher';
 import type { ReceivedMessage } from '../../src/sqs-queue-reader';
 import { SqsQueueReader } from '../../src/sqs-queue-reader';
-import type { RunningEmulator } from './emulator';
-import { createGatewayResources, startEmulator } from './emulator';
 
 const aMessage = (index: number, groupId = 'tenant-a:channel-1:contact-1'): QueueMessage => ({
   body: JSON.stringify({ schema: 'test.v1', index }),

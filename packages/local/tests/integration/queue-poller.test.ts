@@ -4,9 +4,9 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
-import { createGatewayResources } from '../../src/emulator/gateway-resources';
-import { startEmulator } from '../../src/emulator/start-emulator';
-import type { RunningEmulator } from '../../src/emulator/start-emulator';
+import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import { startEmulator } from '@wagw/emulator/start-emulator';
+import type { RunningEmulator } from '@wagw/emulator/start-emulator';
 import { LambdaQueuePoller } from '../../src/queue-poller';
 import { waitFor } from '../support/wait-for';
 

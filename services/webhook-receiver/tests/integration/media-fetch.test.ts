@@ -1,3 +1,5 @@
+import { startProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
+import type { ProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,8 +8,6 @@ import { fetchMedia } from '../../src/fetch-media';
 import type { FetchMediaDeps } from '../../src/fetch-media';
 import { createMediaClients } from '../../src/media-dependencies';
 import { FakeCredentials, MemoryBlobStore, RecordingPublisher, capturingLogger, fixedClock, mediaJob, metaChannel, whapiChannel } from '../media-fakes';
-import { startProviderSandbox } from './local-mode';
-import type { ProviderSandbox } from './local-mode';
 
 const FIXTURES = join(__dirname, '../../../../../shared/fixtures');
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, name), 'utf8')) as T;

@@ -1,3 +1,8 @@
+import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import { startEmulator } from '@wagw/emulator/start-emulator';
+import { startProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
+import type { ProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
+import type { RunningEmulator } from '@wagw/emulator/start-emulator';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
 import { S3BlobStore } from '@wagw/aws/s3-blob-store';
@@ -6,8 +11,6 @@ import { fetchMedia } from '../../src/fetch-media';
 import type { FetchMediaDeps } from '../../src/fetch-media';
 import { createMediaClients } from '../../src/media-dependencies';
 import { FakeCredentials, RecordingPublisher, capturingLogger, fixedClock, mediaJob, metaChannel } from '../media-fakes';
-import { createGatewayResources, startEmulator, startProviderSandbox } from './local-mode';
-import type { ProviderSandbox, RunningEmulator } from './local-mode';
 
 const META_TOKEN = 'EAAG-s3-test-token';
 const FIRST_TRY = { receiveCount: 1, maxAttempts: 5 };

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { createS3Client, createSqsClient } from '@wagw/aws/clients';
-import { createGatewayResources } from '../../src/emulator/gateway-resources';
-import type { RunningEmulator } from '../../src/emulator/start-emulator';
-import { startEmulator } from '../../src/emulator/start-emulator';
+import { localS3, localSqs } from '../support/local-sdk';
+import { createGatewayResources } from '../../src/gateway-resources';
+import type { RunningEmulator } from '../../src/start-emulator';
+import { startEmulator } from '../../src/start-emulator';
 
 const canConnect = (host: string, port: number): Promise<boolean> =>
   new Promise((resolve) => {
@@ -60,8 +60,8 @@ describe('startEmulator', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wagw-emulator-'));
     dirs.push(dataDir);
     const first = await startEmulator({ dataDir });
-    const firstSqs = createSqsClient({ endpoint: first.endpoint });
-    const firstS3 = createS3Client({ endpoint: first.endpoint });
+    const firstSqs = localSqs(first.endpoint);
+    const firstS3 = localS3(first.endpoint);
     const created = await createGatewayResources({ sqs: firstSqs, s3: firstS3, bucket: 'restart-bucket' });
     await firstSqs.send(
       new SendMessageCommand({ QueueUrl: created.queueUrls['inbound-events'], MessageBody: 'kept', MessageGroupId: 'g', MessageDeduplicationId: 'd' }),
@@ -74,8 +74,8 @@ describe('startEmulator', () => {
     // Act
     const second = await startEmulator({ dataDir });
     running.push(second);
-    const sqs = createSqsClient({ endpoint: second.endpoint });
-    const s3 = createS3Client({ endpoint: second.endpoint });
+    const sqs = localSqs(second.endpoint);
+    const s3 = localS3(second.endpoint);
     const again = await createGatewayResources({ sqs, s3, bucket: 'restart-bucket' });
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: again.queueUrls['inbound-events'], MaxNumberOfMessages: 10 }));
     const object = await s3.send(new GetObjectCommand({ Bucket: 'restart-bucket', Key: 'raw/a.json' }));

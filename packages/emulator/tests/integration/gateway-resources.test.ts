@@ -1,11 +1,10 @@
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { createS3Client, createSqsClient } from '@wagw/aws/clients';
-import { SqsQueueReader } from '@wagw/aws/sqs-queue-reader';
-import { GATEWAY_QUEUES, QUEUE_ROLES, createGatewayResources } from '../../src/emulator/gateway-resources';
-import type { RunningEmulator } from '../../src/emulator/start-emulator';
-import { startEmulator } from '../../src/emulator/start-emulator';
+import { localS3, localSqs, queueAttributes, queueCounts, receive, sendFifo } from '../support/local-sdk';
+import { GATEWAY_QUEUES, QUEUE_ROLES, createGatewayResources } from '../../src/gateway-resources';
+import type { RunningEmulator } from '../../src/start-emulator';
+import { startEmulator } from '../../src/start-emulator';
 
 // Each test starts the emulator as a child process, which can be slow on a loaded machine.
 jest.setTimeout(30_000);
@@ -14,13 +13,11 @@ describe('createGatewayResources', () => {
   let emulator: RunningEmulator;
   let sqs: SQSClient;
   let s3: S3Client;
-  let reader: SqsQueueReader;
 
   beforeAll(async () => {
     emulator = await startEmulator();
-    sqs = createSqsClient({ endpoint: emulator.endpoint });
-    s3 = createS3Client({ endpoint: emulator.endpoint });
-    reader = new SqsQueueReader(sqs);
+    sqs = localSqs(emulator.endpoint);
+    s3 = localS3(emulator.endpoint);
   });
 
   afterAll(async () => {
@@ -37,8 +34,8 @@ describe('createGatewayResources', () => {
     for (const role of QUEUE_ROLES) {
       const spec = GATEWAY_QUEUES[role];
       expect(resources.queueUrls[role]).toMatch(new RegExp(`/table-${spec.name.replace('.', '\\.')}$`));
-      const queue = await reader.attributes(resources.queueUrls[role]);
-      const dlq = await reader.attributes(resources.dlqUrls[role]);
+      const queue = await queueAttributes(sqs, resources.queueUrls[role]);
+      const dlq = await queueAttributes(sqs, resources.dlqUrls[role]);
       expect(queue).toMatchObject({ FifoQueue: 'true', ContentBasedDeduplication: 'false', VisibilityTimeout: String(spec.visibilityTimeoutSeconds) });
       expect(dlq).toMatchObject({ FifoQueue: 'true', QueueArn: expect.stringMatching(new RegExp(`:table-${spec.dlqName.replace('.', '\\.')}$`)) });
       expect(JSON.parse(queue.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: spec.maxReceiveCount });
@@ -71,7 +68,7 @@ describe('createGatewayResources', () => {
     });
 
     // Assert
-    const media = await reader.attributes(changed.queueUrls['media-jobs']);
+    const media = await queueAttributes(sqs, changed.queueUrls['media-jobs']);
     expect(media.VisibilityTimeout).toBe('120');
     expect(JSON.parse(media.RedrivePolicy ?? '{}')).toMatchObject({ maxReceiveCount: 8 });
   });
@@ -87,19 +84,19 @@ describe('createGatewayResources', () => {
     });
     const queueUrl = resources.queueUrls['inbound-events'];
     const maxReceiveCount = GATEWAY_QUEUES['inbound-events'].maxReceiveCount;
-    await reader.send(queueUrl, { body: '{"poison":true}', groupId: 'conversation-1', deduplicationId: 'poison-1' });
+    await sendFifo(sqs, queueUrl, { body: '{"poison":true}', groupId: 'conversation-1', deduplicationId: 'poison-1' });
 
     // Act: each receive hands the message back at once (visibility 0), as a failing consumer would.
     const receiveCounts: number[] = [];
     for (let attempt = 0; attempt <= maxReceiveCount; attempt += 1) {
-      const messages = await reader.receive(queueUrl, { visibilityTimeout: 0 });
-      receiveCounts.push(...messages.map((message) => message.receiveCount));
+      const messages = await receive(sqs, queueUrl, { visibilityTimeout: 0 });
+      receiveCounts.push(...messages.map((message) => Number(message.Attributes?.ApproximateReceiveCount)));
     }
 
     // Assert
     expect(receiveCounts).toEqual([1, 2, 3, 4, 5]);
-    expect(await reader.counts(queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
-    const deadLetters = await reader.receive(resources.dlqUrls['inbound-events']);
-    expect(deadLetters.map((message) => [message.body, message.groupId])).toEqual([['{"poison":true}', 'conversation-1']]);
+    expect(await queueCounts(sqs, queueUrl)).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+    const deadLetters = await receive(sqs, resources.dlqUrls['inbound-events']);
+    expect(deadLetters.map((message) => [message.Body, message.Attributes?.MessageGroupId])).toEqual([['{"poison":true}', 'conversation-1']]);
   });
 });

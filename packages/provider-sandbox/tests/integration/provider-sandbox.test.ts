@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { startProviderSandbox } from '../../../src/provider-sandbox/provider-sandbox';
-import type { ProviderSandbox } from '../../../src/provider-sandbox/provider-sandbox';
+import { startProviderSandbox } from '../../src/provider-sandbox';
+import type { ProviderSandbox } from '../../src/provider-sandbox';
 
 const META_TOKEN = 'meta-sandbox-token';
 const WHAPI_TOKEN = 'whapi-sandbox-token';
