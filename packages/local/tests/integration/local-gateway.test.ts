@@ -6,7 +6,7 @@ import type { GatewayConfigV1 } from '@wagw/contracts';
 import { startLocalGateway } from '../../src/local-gateway';
 import type { LocalGateway } from '../../src/local-gateway';
 import { LOCAL_ADMIN_FUNCTION } from '../../src/service-environment';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../src/wait-for';
 
 jest.setTimeout(180_000);
 

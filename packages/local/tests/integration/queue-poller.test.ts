@@ -8,7 +8,7 @@ import { createGatewayResources } from '@wagw/emulator/gateway-resources';
 import { startEmulator } from '@wagw/emulator/start-emulator';
 import type { RunningEmulator } from '@wagw/emulator/start-emulator';
 import { LambdaQueuePoller } from '../../src/queue-poller';
-import { waitFor } from '../support/wait-for';
+import { waitFor } from '../../src/wait-for';
 
 jest.setTimeout(60_000);
 

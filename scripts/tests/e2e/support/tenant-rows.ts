@@ -2,7 +2,7 @@ import type { DatabaseSettingsV1 } from '@wagw/contracts';
 import type { MessageKey } from '@wagw/core/ports';
 import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
 import type { InboundMessageRecord, TenantStore } from '@wagw/tenant-db/tenant-store';
-import { waitFor } from './wait-for';
+import { waitFor } from '@wagw/local/wait-for';
 
 /**
  * Reads tenants' wa_inbound_messages through the tenant-db adapters. In the gateway's own process a

@@ -9,7 +9,7 @@ export const capturedLogs = new LogCapture();
  * into `capturedLogs` instead of stdout. The services build their loggers with it, so a test sees
  * the complete log output of the run.
  *
- *   jest.mock('@wagw/runtime/logger', () => jest.requireActual('../support/capture-service-logs').loggerModuleWithCapture());
+ *   jest.mock('@wagw/runtime/logger', () => jest.requireActual('./support/capture-service-logs').loggerModuleWithCapture());
  */
 export const loggerModuleWithCapture = (): typeof RuntimeLogger => {
   const actual = jest.requireActual<typeof RuntimeLogger>('@wagw/runtime/logger');

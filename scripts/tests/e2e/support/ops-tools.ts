@@ -1,9 +1,9 @@
 import type { QueueRole } from '@wagw/contracts';
 // The ops CLI lives in the scripts package (which depends on this one), so it is reached by path.
-import type { CliTargets } from '../../../../scripts/src/cli/cli-context';
-import { replayDlq, replayParked } from '../../../../scripts/src/cli/commands';
-import type { LocalGateway } from '../../src/local-gateway';
-import { CREDENTIALS_BROKER_FUNCTION } from '../../src/service-environment';
+import type { CliTargets } from '../../../src/cli/cli-context';
+import { replayDlq, replayParked } from '../../../src/cli/commands';
+import type { LocalGateway } from '@wagw/local/local-gateway';
+import { CREDENTIALS_BROKER_FUNCTION } from '@wagw/local/service-environment';
 
 export interface CliRun {
   exitCode: number;

@@ -1,12 +1,12 @@
 import { InboundMessageEventV1 } from '@wagw/contracts';
 import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
-import { startE2eGateway } from '../support/e2e-gateway';
-import type { E2eGateway } from '../support/e2e-gateway';
-import type { TestMetaNumber } from '../support/gateway-test-config';
-import { replayDlqWithCli } from '../support/ops-tools';
-import { databaseUrl } from '../support/test-postgres';
-import { waitFor } from '../support/wait-for';
-import { metaMessagesWebhook, postMetaWebhook } from '../support/webhook-builders';
+import { startE2eGateway } from './support/e2e-gateway';
+import type { E2eGateway } from './support/e2e-gateway';
+import type { TestMetaNumber } from './support/gateway-test-config';
+import { replayDlqWithCli } from './support/ops-tools';
+import { databaseUrl } from './support/test-postgres';
+import { waitFor } from '@wagw/local/wait-for';
+import { metaMessagesWebhook, postMetaWebhook } from './support/webhook-builders';
 
 jest.setTimeout(90_000);
 

@@ -4,16 +4,16 @@ import { InboundMessageEventV1 } from '@wagw/contracts';
 import { conversationGroupId, rawArchiveKey, sha256Hex } from '@wagw/core/ids';
 import { metaSignatureHeader } from '@wagw/providers/meta/signature';
 import { createLogger } from '@wagw/runtime/logger';
-import { capturedLogs } from '../support/capture-service-logs';
-import { startE2eGateway } from '../support/e2e-gateway';
-import type { E2eGateway } from '../support/e2e-gateway';
-import { replayParkedWithCli } from '../support/ops-tools';
-import { waitFor } from '../support/wait-for';
-import { metaMessagesWebhook, postMetaWebhook, postWhapiWebhook, whapiMessagesWebhook } from '../support/webhook-builders';
+import { capturedLogs } from './support/capture-service-logs';
+import { startE2eGateway } from './support/e2e-gateway';
+import type { E2eGateway } from './support/e2e-gateway';
+import { replayParkedWithCli } from './support/ops-tools';
+import { waitFor } from '@wagw/local/wait-for';
+import { metaMessagesWebhook, postMetaWebhook, postWhapiWebhook, whapiMessagesWebhook } from './support/webhook-builders';
 
 // Every logger the services (and local mode) create writes into capturedLogs: the last test searches
 // the whole run's output for secrets.
-jest.mock('@wagw/runtime/logger', () => jest.requireActual('../support/capture-service-logs').loggerModuleWithCapture());
+jest.mock('@wagw/runtime/logger', () => jest.requireActual('./support/capture-service-logs').loggerModuleWithCapture());
 
 jest.setTimeout(60_000);
 
