@@ -131,8 +131,9 @@ export const renderTables = (results: BenchResults): string => {
           [
             'function',
             'size KB',
-            'size KB, SDK external (context)',
-            'cold require ms (median)',
+            'size KB, SDK external (as NodejsFunction ships it)',
+            'cold require ms, everything (median)',
+            'cold require ms, own code (SDK stubbed)',
             'contains mssql',
             'mssql loaded at cold start',
             'talks to SQL Server',
@@ -142,8 +143,9 @@ export const renderTables = (results: BenchResults): string => {
           results.bundles.map((bundle) => {
             const notes: string[] = [];
             if (bundle.name === 'webhook-receiver') {
-              notes.push(`target ≤ ${RECEIVER_MAX_KB} KB: ${yesNo(bundle.sizeKb <= RECEIVER_MAX_KB)}`);
-              notes.push(`≤ ${RECEIVER_MAX_REQUIRE_MS} ms: ${bundle.coldRequireMs === undefined ? 'n/a' : yesNo(bundle.coldRequireMs <= RECEIVER_MAX_REQUIRE_MS)}`);
+              const within = (ms: number | undefined): string => (ms === undefined ? 'n/a' : yesNo(ms <= RECEIVER_MAX_REQUIRE_MS));
+              notes.push(`≤ ${RECEIVER_MAX_KB} KB: ${yesNo(bundle.sizeKb <= RECEIVER_MAX_KB)} with the SDK, ${yesNo(bundle.sdkExternalKb <= RECEIVER_MAX_KB)} without`);
+              notes.push(`≤ ${RECEIVER_MAX_REQUIRE_MS} ms: ${within(bundle.coldRequireMs)} with the SDK, ${within(bundle.ownCodeRequireMs)} own code`);
             }
             if (bundle.containsMssql && !bundle.talksToSqlServer) notes.push('mssql where it is not needed');
             if (bundle.mssqlAtColdStart) notes.push('mssql is evaluated at cold start (not behind a dynamic import)');
@@ -154,6 +156,7 @@ export const renderTables = (results: BenchResults): string => {
               round(bundle.sizeKb, 0),
               round(bundle.sdkExternalKb, 0),
               bundle.coldRequireMs === undefined ? 'n/a' : round(bundle.coldRequireMs, 1),
+              bundle.ownCodeRequireMs === undefined ? 'n/a' : round(bundle.ownCodeRequireMs, 1),
               yesNo(bundle.containsMssql),
               yesNo(bundle.mssqlAtColdStart),
               yesNo(bundle.talksToSqlServer),

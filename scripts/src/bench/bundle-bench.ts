@@ -28,6 +28,8 @@ export interface BundleResult {
   /** KB of the bundle's input that comes from mssql/tedious. */
   mssqlInputKb: number;
   coldRequireMs: number | undefined;
+  /** Cold require of the SDK-external bundle with @aws-sdk/* and @smithy/* stubbed: the gateway's own share. */
+  ownCodeRequireMs: number | undefined;
   /** The packages that weigh most in the output, `name KB`, largest first. */
   largestPackages: string[];
   /** Build or require failure, if any. */
@@ -109,6 +111,7 @@ const bundleOne = async (root: string, outDir: string, fn: FunctionEntry) => {
     .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)} KB`);
   return {
     outfile,
+    sdkExternalFile,
     sdkExternalBytes: (await stat(sdkExternalFile)).size,
     sizeBytes: (await stat(outfile)).size, mssqlBytes: mssqlInOutput > 0 ? mssqlBytes : 0,
     largestPackages,
@@ -119,11 +122,16 @@ const bundleOne = async (root: string, outDir: string, fn: FunctionEntry) => {
 const REQUIRE_SCRIPT = (bundle: string): string =>
   `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
 
+// Every @aws-sdk/* or @smithy/* module becomes an inert stand-in, so only the gateway's code is timed.
+const STUB_SDK =
+  "const M=require('module'),load=M._load;const stub=new Proxy(function(){},{get:()=>stub,construct:()=>stub,apply:()=>stub});" +
+  "M._load=function(r,...a){return /^@(aws-sdk|smithy)\\//.test(r)?stub:load.call(this,r,...a)};";
+
 /** Median of `runs` cold requires, each in a fresh node process (as a Lambda cold start loads the file). */
-const coldRequire = (bundle: string, env: Record<string, string>, runs: number): { ms?: number; error?: string } => {
+const coldRequire = (bundle: string, env: Record<string, string>, runs: number, stubSdk = false): { ms?: number; error?: string } => {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const child = spawnSync(process.execPath, ['-e', REQUIRE_SCRIPT(bundle)], {
+    const child = spawnSync(process.execPath, ['-e', (stubSdk ? STUB_SDK : '') + REQUIRE_SCRIPT(bundle)], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'silent', ...env },
       timeout: 30_000,
@@ -145,6 +153,7 @@ export const benchBundles = async (root: string, functions: readonly FunctionEnt
       try {
         const bundle = await bundleOne(root, outDir, fn);
         const required = coldRequire(bundle.outfile, fn.env, runs);
+        const ownCode = coldRequire(bundle.sdkExternalFile, fn.env, runs, true);
         results.push({
           name: fn.name,
           sizeKb: bundle.sizeBytes / 1024,
@@ -153,6 +162,7 @@ export const benchBundles = async (root: string, functions: readonly FunctionEnt
           mssqlAtColdStart: bundle.mssqlAtColdStart,
           mssqlInputKb: bundle.mssqlBytes / 1024,
           coldRequireMs: required.ms,
+          ownCodeRequireMs: ownCode.ms,
           largestPackages: bundle.largestPackages,
           error: required.error === undefined ? undefined : `require: ${required.error}`,
           talksToSqlServer: fn.talksToSqlServer,
@@ -167,6 +177,7 @@ export const benchBundles = async (root: string, functions: readonly FunctionEnt
           mssqlAtColdStart: false,
           mssqlInputKb: 0,
           coldRequireMs: undefined,
+          ownCodeRequireMs: undefined,
           largestPackages: [],
           error: `build: ${message.slice(0, 200)}`,
           talksToSqlServer: fn.talksToSqlServer,

@@ -42,9 +42,9 @@ const FUNCTIONS: FunctionEntry[] = [
 
 const program = new Command('bench')
   .description('Inbound path benchmark: prints figures and records them in BENCHMARKS.md (no assertions).')
-  .option('--webhooks <n>', 'webhooks per tenant database, end to end', positiveInt, 300)
-  .option('--concurrency <n>', 'webhooks in flight at once', positiveInt, 8)
-  .option('--writer-concurrency <n>', "inbound-writer poller concurrency (also the DB floor's)", positiveInt, 1)
+  .option('--webhooks <n>', 'webhooks per tenant database, end to end', positiveInt, 600)
+  .option('--concurrency <n>', 'webhooks in flight at once (Meta delivers concurrently)', positiveInt, 32)
+  .option('--writer-concurrency <n>', "inbound-writer poller concurrency, like Lambda's concurrent FIFO batches (also the DB floor's)", positiveInt, 4)
   .option('--floor-messages <n>', 'messages for the queue floor', positiveInt, 2000)
   .option('--floor-rows <n>', 'rows for each database floor', positiveInt, 1000)
   .option('--receiver-iterations <n>', 'receiver handler iterations', positiveInt, 20_000)
