@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ChannelRecordV1, MediaJobV1 } from '@wagw/contracts';
+import type { GuardedGetOptions } from './guarded-get';
 import type { HttpTransport } from './http-transport';
 
 export interface MediaRequest {
@@ -37,6 +38,15 @@ export interface MediaClientOptions {
 }
 
 export const DEFAULT_MEDIA_TIMEOUT_MS = 15_000;
+
+export type MediaFetchOptions = Omit<GuardedGetOptions, 'policy' | 'headers'>;
+
+/** The per-request settings every provider's client passes to guardedGet. */
+export const mediaFetchOptions = (options: MediaClientOptions): MediaFetchOptions => ({
+  timeoutMs: options.timeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
+  ...(options.maxRedirects === undefined ? {} : { maxRedirects: options.maxRedirects }),
+  ...(options.transport === undefined ? {} : { transport: options.transport }),
+});
 export const OCTET_STREAM = 'application/octet-stream';
 /** Metadata and error answers are small; anything bigger is not what the API documents. */
 export const MAX_JSON_BYTES = 64 * 1024;

@@ -1,17 +1,17 @@
 import type { MetaChannelV1 } from '@wagw/contracts';
 import type { MediaFetchError } from '@wagw/core/errors';
 import { guardedGet } from '../media/guarded-get';
-import type { GuardedGetOptions, GuardedResponse } from '../media/guarded-get';
+import type { GuardedResponse } from '../media/guarded-get';
 import { META_MEDIA_HOST_SUFFIXES, createHostPolicy, hostOf } from '../media/host-policy';
 import type { HostPolicy } from '../media/host-policy';
 import { assertDeclaredSize, declaredSize, limitBody, readJson } from '../media/media-body';
 import {
-  DEFAULT_MEDIA_TIMEOUT_MS,
+  mediaFetchOptions,
   MAX_JSON_BYTES,
   OCTET_STREAM,
   meaningfulType,
 } from '../media/media-client';
-import type { MediaClient, MediaClientOptions, MediaDownload, MediaRequest } from '../media/media-client';
+import type { MediaClient, MediaClientOptions, MediaDownload, MediaFetchOptions, MediaRequest } from '../media/media-client';
 import { MediaErrorCode, httpStatusError, permanentMediaError, retryableMediaError } from '../media/media-error-codes';
 
 /** `GET /{version}/{media-id}`: where the file is right now (the URL expires after 5 minutes). */
@@ -50,15 +50,11 @@ const isSuccess = (status: number): boolean => status >= 200 && status < 300;
  */
 export class MetaMediaClient implements MediaClient {
   private readonly allowedHosts: readonly string[];
-  private readonly fetchOptions: Omit<GuardedGetOptions, 'policy' | 'headers'>;
+  private readonly fetchOptions: MediaFetchOptions;
 
   constructor(options: MediaClientOptions = {}) {
     this.allowedHosts = options.allowedHosts ?? [];
-    this.fetchOptions = {
-      timeoutMs: options.timeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
-      ...(options.maxRedirects === undefined ? {} : { maxRedirects: options.maxRedirects }),
-      ...(options.transport === undefined ? {} : { transport: options.transport }),
-    };
+    this.fetchOptions = mediaFetchOptions(options);
   }
 
   async open({ job, channel, maxBytes }: MediaRequest): Promise<MediaDownload> {

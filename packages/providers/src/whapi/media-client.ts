@@ -1,12 +1,11 @@
 import type { WhapiChannelV1 } from '@wagw/contracts';
 import { isGatewayError } from '@wagw/core/errors';
 import { guardedGet } from '../media/guarded-get';
-import type { GuardedGetOptions } from '../media/guarded-get';
 import { WHAPI_MEDIA_HOST_SUFFIXES, createHostPolicy, hostOf, normalizeHost } from '../media/host-policy';
 import type { HostPolicy } from '../media/host-policy';
 import { assertDeclaredSize, declaredSize, limitBody } from '../media/media-body';
-import { DEFAULT_MEDIA_TIMEOUT_MS, OCTET_STREAM, meaningfulType } from '../media/media-client';
-import type { MediaClient, MediaClientOptions, MediaDownload, MediaRequest } from '../media/media-client';
+import { OCTET_STREAM, meaningfulType, mediaFetchOptions } from '../media/media-client';
+import type { MediaClient, MediaClientOptions, MediaDownload, MediaFetchOptions, MediaRequest } from '../media/media-client';
 import { MediaErrorCode, httpStatusError, permanentMediaError } from '../media/media-error-codes';
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
@@ -23,15 +22,11 @@ const mayCarryToken = (url: URL, apiHost: string | undefined): boolean => {
  */
 export class WhapiMediaClient implements MediaClient {
   private readonly allowedHosts: readonly string[];
-  private readonly fetchOptions: Omit<GuardedGetOptions, 'policy' | 'headers'>;
+  private readonly fetchOptions: MediaFetchOptions;
 
   constructor(options: MediaClientOptions = {}) {
     this.allowedHosts = options.allowedHosts ?? [];
-    this.fetchOptions = {
-      timeoutMs: options.timeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
-      ...(options.maxRedirects === undefined ? {} : { maxRedirects: options.maxRedirects }),
-      ...(options.transport === undefined ? {} : { transport: options.transport }),
-    };
+    this.fetchOptions = mediaFetchOptions(options);
   }
 
   async open({ job, channel, maxBytes }: MediaRequest): Promise<MediaDownload> {
