@@ -2,7 +2,7 @@ import { BrokerResponseV1, DatabaseSettingsV1 } from '@wagw/contracts';
 import { isGatewayError } from '@wagw/core/errors';
 import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
 import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Ops requests the running local gateway answers for the CLI (`pnpm gateway rows|migrate`). They run
@@ -11,10 +11,10 @@ import { z } from 'zod';
 export const LocalAdminRequest = z.discriminatedUnion('op', [
   z.object({
     op: z.literal('listInboundMessages'),
-    tenantId: z.string().min(1),
-    limit: z.number().int().positive().max(10_000).optional(),
+    tenantId: z.string().check(z.minLength(1)),
+    limit: z.optional(z.int().check(z.positive(), z.maximum(10_000))),
   }),
-  z.object({ op: z.literal('migrate'), tenantId: z.string().min(1) }),
+  z.object({ op: z.literal('migrate'), tenantId: z.string().check(z.minLength(1)) }),
 ]);
 export type LocalAdminRequest = z.infer<typeof LocalAdminRequest>;
 

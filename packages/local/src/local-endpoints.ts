@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const QueueUrls = z.object({ 'inbound-events': z.string(), 'status-events': z.string(), 'media-jobs': z.string() });
 
@@ -15,7 +15,7 @@ export const LocalEndpoints = z.object({
   bucket: z.string(),
   configPath: z.string(),
   stateDir: z.string(),
-  pid: z.number().int(),
+  pid: z.int(),
 });
 export type LocalEndpoints = z.infer<typeof LocalEndpoints>;
 
