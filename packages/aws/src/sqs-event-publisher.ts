@@ -4,6 +4,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { QueueRole } from '@wagw/contracts';
 import type { EventPublisher, QueueMessage } from '@wagw/core/ports';
 import { QueueNotConfiguredError, QueuePublishError } from './errors';
+import { asciiJson } from './ascii-json';
 
 export const SQS_MAX_BATCH_ENTRIES = 10;
 /** SendMessageBatch's limit on the sum of all bodies in one call. */
@@ -63,11 +64,10 @@ export class SqsEventPublisher implements EventPublisher {
     if (!queueUrl) throw new QueueNotConfiguredError(queue);
     if (messages.length === 0) return;
 
-    const entries: Entry[] = messages.map((message, index) => ({
-      id: `m${index}`,
-      message,
-      bytes: Buffer.byteLength(message.body, 'utf8'),
-    }));
+    const entries: Entry[] = messages.map((message, index) => {
+      const body = asciiJson(message.body);
+      return { id: `m${index}`, message: { ...message, body }, bytes: body.length };
+    });
     let queued = 0;
     for (const chunk of chunkEntries(entries)) {
       const outcome = await this.sendChunk(queueUrl, chunk);

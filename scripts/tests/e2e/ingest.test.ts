@@ -129,6 +129,25 @@ describe('local mode, end to end: webhooks into tenant databases (PGlite and Pos
     expect(await idsIn(postgres.tenantId)).not.toContain('wamid.E2E-BATCH-PGLITE');
   });
 
+  it('stores any message text exactly in both dialects, emoji and characters SQS refuses included', async () => {
+    // Prepare
+    const { config, gateway, rows } = harness;
+    const text = 'Olá, ação 😀👍🏽 — 中文 \ufffe end';
+    const body = metaMessagesWebhook([
+      { phoneNumberId: config.pgliteNumber.phoneNumberId, from: CUSTOMER, id: 'wamid.E2E-UNICODE-PGLITE', type: 'text', text },
+      { phoneNumberId: config.postgresNumber.phoneNumberId, from: CUSTOMER, id: 'wamid.E2E-UNICODE-POSTGRES', type: 'text', text },
+    ]);
+
+    // Act
+    const response = await postMetaWebhook(gateway.url, body, { appSecret: config.metaApp.appSecret });
+
+    // Assert
+    expect(response.status).toBe(200);
+    const pgliteRow = await rows.waitForRow(config.pgliteNumber.tenantId, metaKey(config.pgliteNumber.phoneNumberId, 'wamid.E2E-UNICODE-PGLITE'));
+    const postgresRow = await rows.waitForRow(config.postgresNumber.tenantId, metaKey(config.postgresNumber.phoneNumberId, 'wamid.E2E-UNICODE-POSTGRES'));
+    expect([pgliteRow.body, postgresRow.body]).toEqual([text, text]);
+  });
+
   it('writes a Whapi message authenticated by its channel secret into its tenant database', async () => {
     // Prepare
     const { config, gateway, rows } = harness;

@@ -52,6 +52,20 @@ describe('SqsEventPublisher against the emulator', () => {
     await emulator.stop();
   });
 
+  it('queues any message text, emoji and characters SQS refuses included, and it reads back the same', async () => {
+    // Prepare
+    const { queueUrls } = await freshQueues();
+    const publisher = new SqsEventPublisher(sqs, queueUrls);
+    const value = { schema: 'test.v1', text: 'olá 😀 \ufffe 中文' };
+
+    // Act
+    await publisher.publish('inbound-events', [{ ...aMessage(1), body: JSON.stringify(value) }]);
+
+    // Assert
+    const [received] = await drain(reader, queueUrls['inbound-events'], 1);
+    expect(JSON.parse(received!.body)).toEqual(value);
+  });
+
   it('queues a message with its body, group id and deduplication id', async () => {
     // Prepare
     const { queueUrls } = await freshQueues();
