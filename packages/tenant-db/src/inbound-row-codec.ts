@@ -59,6 +59,10 @@ const instant = (column: string, value: Date): Date => {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new TenantRowInvalidError(`${column} is not a valid date`);
   }
+  // SQL Server's DATETIME2 holds years 1–9999; PostgreSQL would take more. Refusing in both keeps a
+  // tenant's behaviour the same on either engine (e.g. a millisecond timestamp read as seconds).
+  const year = value.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new TenantRowInvalidError(`${column} is outside years 1–9999`);
   return value;
 };
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus } from '@wagw/contracts';
 import type { InsertOutcome, MediaApplyOutcome, MessageKey } from '@wagw/core';
 import * as mssql from 'mssql';
@@ -37,6 +38,21 @@ const sqlType = (type: MssqlParamType): mssql.ISqlType | (() => mssql.ISqlType) 
 
 const isDeadlockVictim = (error: unknown): boolean =>
   error instanceof mssql.RequestError && (error.number === DEADLOCK_VICTIM || (error.originalError as { number?: number } | undefined)?.number === DEADLOCK_VICTIM);
+
+/** A deadlock victim is rolled back whole: run it again after a short random pause, a few times. */
+const retryDeadlocks = async <T>(attempt: () => Promise<T>): Promise<T> => {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= DEADLOCK_TRIES || !isDeadlockVictim(error)) throw error;
+      await sleep(10 + Math.random() * 40 * tried);
+    }
+  }
+};
+
+/** The statement's own answer is its last result set: a tenant's trigger may return rows of its own first. */
+const lastRow = <R>(result: mssql.IResult<R>): R | undefined => result.recordsets.at(-1)?.[0];
 
 interface MediaApplyRow {
   applied: number;
@@ -88,20 +104,11 @@ export class MssqlTenantStore implements TenantStore {
   async insertInboundMessage(row: InboundMessageRowV1): Promise<InsertOutcome> {
     const values = encodeInboundRow(row);
     try {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const result = await this.run<keyof typeof values, { inserted: number; media_status: MediaStatus }>(
-            sql.insertInboundMessage,
-            values,
-          );
-          const found = result.recordset[0];
-          if (found === undefined) throw new Error('wa_inbound_messages row was neither inserted nor found');
-          return found.inserted === 1 ? { outcome: 'inserted' } : { outcome: 'duplicate', mediaStatus: found.media_status };
-        } catch (error) {
-          if (attempt < DEADLOCK_TRIES && isDeadlockVictim(error)) continue;
-          throw error;
-        }
-      }
+      const found = await retryDeadlocks(async () =>
+        lastRow(await this.run<keyof typeof values, { inserted: number; media_status: MediaStatus }>(sql.insertInboundMessage, values)),
+      );
+      if (found === undefined) throw new Error('wa_inbound_messages row was neither inserted nor found');
+      return found.inserted === 1 ? { outcome: 'inserted' } : { outcome: 'duplicate', mediaStatus: found.media_status };
     } catch (error) {
       return this.fail(error);
     }
@@ -110,17 +117,19 @@ export class MssqlTenantStore implements TenantStore {
   async applyMediaOutcome(key: MessageKey, outcome: MediaOutcomeV1): Promise<MediaApplyOutcome> {
     const keyValues = encodeKey(key);
     try {
-      const result =
-        outcome.status === 'stored'
-          ? await this.run<keyof typeof sql.applyMediaStored.params, MediaApplyRow>(sql.applyMediaStored, {
-              ...keyValues,
-              ...encodeStoredMedia(outcome),
-            })
-          : await this.run<keyof typeof sql.applyMediaFailed.params, MediaApplyRow>(sql.applyMediaFailed, {
-              ...keyValues,
-              media_error: encodeMediaError(outcome),
-            });
-      const row = result.recordset[0];
+      const row = await retryDeadlocks(async () =>
+        lastRow(
+          outcome.status === 'stored'
+            ? await this.run<keyof typeof sql.applyMediaStored.params, MediaApplyRow>(sql.applyMediaStored, {
+                ...keyValues,
+                ...encodeStoredMedia(outcome),
+              })
+            : await this.run<keyof typeof sql.applyMediaFailed.params, MediaApplyRow>(sql.applyMediaFailed, {
+                ...keyValues,
+                media_error: encodeMediaError(outcome),
+              }),
+        ),
+      );
       if (row !== undefined && row.applied > 0) return 'applied';
       return row !== undefined && row.found === 1 ? 'unchanged' : 'missing';
     } catch (error) {

@@ -39,11 +39,14 @@ const MSSQL_UNAVAILABLE_CODES = new Set(['ESOCKET', 'ETIMEOUT', 'ECONNCLOSED', '
  * database starting/recovering, transport-level errors).
  */
 const MSSQL_UNAVAILABLE_NUMBERS = new Set([
-  64, 233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40197, 40501, 40613, 49918, 49919, 49920,
+  64, 233, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 42108, 42109, 49918,
+  49919, 49920,
 ]);
 
 interface ErrorFields {
   code?: unknown;
+  /** tedious marks login failures it knows to be transient (4060, 40613, …) this way; they carry no number. */
+  isTransient?: unknown;
   number?: unknown;
   message?: unknown;
   cause?: unknown;
@@ -75,6 +78,7 @@ export const isMssqlUnavailable = (error: unknown): boolean =>
   chain(error).some((fields) => {
     const code = codeOf(fields);
     if (code !== undefined && (NETWORK_CODES.has(code) || MSSQL_UNAVAILABLE_CODES.has(code))) return true;
+    if (fields.isTransient === true) return true;
     return typeof fields.number === 'number' && MSSQL_UNAVAILABLE_NUMBERS.has(fields.number);
   });
 

@@ -123,12 +123,12 @@ const INBOUND_COLUMNS = `id, provider, channel_id, provider_message_id, from_id,
 const statement = <P extends string>(text: string, params: Record<P, MssqlParamType>): MssqlStatement<P> => ({ text, params });
 
 export const mssqlStatements = {
-  /** Runs inside the migration's transaction; waits up to 60 s for a concurrent migrator. */
+  /** Runs inside the migration's transaction; waits up to 10 s (below the request timeout) for a concurrent migrator. */
   lockMigrations: statement(
     `DECLARE @lock_result INT;
 EXEC @lock_result = sp_getapplock @Resource = N'wagw_schema_migrations', @LockMode = N'Exclusive',
-  @LockOwner = N'Transaction', @LockTimeout = 60000;
-IF @lock_result < 0 THROW 50001, N'could not take the wa_schema_migrations lock', 1;`,
+  @LockOwner = N'Transaction', @LockTimeout = 10000;
+IF @lock_result < 0 THROW 50001, N'could not take the wagw_schema_migrations lock', 1;`,
     {},
   ),
   createMigrationsTable: statement(

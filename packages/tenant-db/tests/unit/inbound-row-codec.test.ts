@@ -25,6 +25,12 @@ describe('inbound row codec', () => {
     expect(() => encodeInboundRow(anInboundRow({ sentAt: new Date('nope') }))).toThrow(/sent_at is not a valid date/);
   });
 
+  it('refuses a date SQL Server cannot hold in every dialect alike (a millisecond timestamp read as seconds)', () => {
+    const millisecondsAsSeconds = new Date(1_760_000_000_000 * 1000);
+
+    expect(() => encodeInboundRow(anInboundRow({ sentAt: millisecondsAsSeconds }))).toThrow(TenantRowInvalidError);
+  });
+
   it('records a media failure as "CODE: reason"', () => {
     expect(encodeMediaError({ status: 'failed', code: 'MEDIA_HTTP_404', reason: 'gone' })).toBe('MEDIA_HTTP_404: gone');
   });

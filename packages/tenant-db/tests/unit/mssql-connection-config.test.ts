@@ -36,6 +36,25 @@ describe('mssqlConfigFromUrl', () => {
     });
   });
 
+  it('keeps TDS 8.0 strict encryption and reads option names in any case', () => {
+    expect(mssqlConfigFromUrl('mssql://u:p@host/db?Encrypt=strict&TrustServerCertificate=false')).toMatchObject({
+      options: { encrypt: 'strict', trustServerCertificate: false },
+    });
+  });
+
+  it.each([
+    ['an encrypt value it does not know (never read as "off")', 'mssql://u:p@host/db?encrypt=on'],
+    ['an unknown option', 'mssql://u:p@host/db?encrpyt=true'],
+    ['no database (the login default, often master, would get the tables)', 'mssql://u:p@host'],
+    ['a database path with more than one segment', 'mssql://u:p@host/db/x'],
+    ['a malformed percent-encoded password', 'mssql://u:p%zz@host/db'],
+    ['a timeout that is not a number', 'mssql://u:p@host/db?requestTimeout=soon'],
+  ])('refuses %s with a ConfigError that does not echo the URL', (_case, url) => {
+    const attempt = () => mssqlConfigFromUrl(url);
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).not.toThrow(/p%zz|:p@/);
+  });
+
   it('rejects a URL of another scheme without echoing it', () => {
     const attempt = () => mssqlConfigFromUrl('postgres://u:secret@host/db');
     expect(attempt).toThrow(ConfigError);
@@ -53,6 +72,17 @@ describe('mssqlConfigFrom', () => {
 
     // Assert
     expect(parseAdo).toHaveBeenCalledWith('Server=host;Database=db;User Id=u;Password=p');
-    expect(config).toMatchObject({ server: 'host', database: 'db', pool: { max: 3 } });
+    expect(config).toMatchObject({ server: 'host', database: 'db', pool: { max: 3 }, requestTimeout: 30_000, connectionTimeout: 15_000 });
+  });
+
+  it('turns a connection string the driver cannot parse into a ConfigError without its text', () => {
+    const parseAdo = () => {
+      throw new Error('Connection string terminated unexpectedly near Password=hunter2');
+    };
+
+    const attempt = () => mssqlConfigFrom('Server=host;Password=hunter2', parseAdo);
+
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).not.toThrow(/hunter2/);
   });
 });

@@ -37,7 +37,8 @@ describe('isMssqlUnavailable', () => {
     ['a connect or request timeout', withFields('Timeout', { code: 'ETIMEOUT' })],
     ['a closed connection', withFields('Connection is closed.', { code: 'ECONNCLOSED' })],
     ['a database that is not available (Azure 40613)', withFields('Database is not currently available', { number: 40613 })],
-    ['a database that cannot be opened yet (4060)', withFields('Cannot open database', { code: 'ELOGIN', number: 4060 })],
+    ['a login tedious knows to be transient (4060, 40613: it carries no number)', withFields('Cannot open database', { code: 'ELOGIN', isTransient: true })],
+    ['a serverless pool that is warming up (42109)', withFields('The SQL pool is warming up', { code: 'EREQUEST', number: 42109 })],
     ['a wrapped driver error', withFields('request failed', { originalError: withFields('reset', { code: 'ECONNRESET' }) })],
   ])('treats %s as unavailable', (_case, error) => {
     expect(isMssqlUnavailable(error)).toBe(true);
