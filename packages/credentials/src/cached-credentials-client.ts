@@ -20,11 +20,14 @@ export interface CachedCredentialsClientOptions {
   ttlMs?: number;
   /** How long a permanent error answer (e.g. CHANNEL_NOT_FOUND) is reused; short so onboarding shows quickly. Default 10 s. */
   negativeTtlMs?: number;
+  /** At most this many answers are kept (callers choose the channel ids asked about). Default 1 000. */
+  maxEntries?: number;
   clock?: Clock;
 }
 
 export const DEFAULT_TTL_MS = 120_000;
 export const DEFAULT_NEGATIVE_TTL_MS = 10_000;
+export const DEFAULT_MAX_ENTRIES = 1_000;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: BrokerErrorV1 };
 
@@ -58,6 +61,7 @@ export class CachedCredentialsClient implements CredentialsClient {
   private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
+  private readonly maxEntries: number;
   private readonly clock: Clock;
   /** Bumped by invalidate(): answers to calls made before it are not cached. */
   private generation = 0;
@@ -68,6 +72,7 @@ export class CachedCredentialsClient implements CredentialsClient {
   ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
     this.negativeTtlMs = options.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS;
+    this.maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.clock = options.clock ?? systemClock;
   }
 
@@ -133,10 +138,23 @@ export class CachedCredentialsClient implements CredentialsClient {
       throw isGatewayError(error) ? error : new CredentialsUnavailableError('the credentials broker could not be asked', error);
     }
     const ttl = outcome.ok ? this.ttlMs : outcome.error.retryable ? 0 : this.negativeTtlMs;
-    if (ttl > 0 && generation === this.generation) {
-      this.entries.set(key, { outcome, expiresAt: this.clock.now().getTime() + ttl });
-    }
+    if (ttl > 0 && generation === this.generation) this.remember(key, { outcome, expiresAt: this.clock.now().getTime() + ttl });
     return outcome;
+  }
+
+  /** Keeps at most maxEntries answers: when full, expired answers go first, then the oldest. */
+  private remember(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) {
+      const now = this.clock.now().getTime();
+      for (const [cached, { expiresAt }] of this.entries) if (expiresAt <= now) this.entries.delete(cached);
+      // A Map iterates in insertion order, and every answer is (re)inserted when it is cached.
+      for (const oldest of this.entries.keys()) {
+        if (this.entries.size < this.maxEntries) break;
+        this.entries.delete(oldest);
+      }
+    }
+    this.entries.set(key, entry);
   }
 
   private expectChannel(answer: { provider: string; channelId: string }, provider: Provider, channelId: string): void {

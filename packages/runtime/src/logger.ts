@@ -80,12 +80,42 @@ export const createLogger = (options: LoggerOptions = {}): Logger =>
         log: (object) => redactSecrets(object),
         bindings: (bindings) => redactSecrets(bindings),
       },
+      // The log formatter has already turned errors into plain, redacted objects (serializeError);
+      // pino's own err serializer would re-serialize them as { type: 'Object' } and drop the cause.
+      serializers: { err: (value: unknown) => value },
+      // The message and format arguments bypass the formatter: scrub the finished line as well.
+      hooks: { streamWrite: (line) => withoutUrlPasswords(line) },
     },
     options.destination,
   );
 
 const SECRET_KEY_SET = new Set(SECRET_KEYS.map((key) => key.toLowerCase()));
 const SECRET_CHILD_SET = new Set(SECRET_CHILD_KEYS.map(([parent, key]) => `${parent.toLowerCase()}.${key.toLowerCase()}`));
+
+/** `scheme://user:password@host` anywhere in a string: the password part (JSON-safe: stops at `"` and `\`). */
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:@/"\\]*:)[^\s@/"\\]+@/gi;
+
+/** `text` with the password of every connection-string-like URL replaced by '[redacted]'. */
+export const withoutUrlPasswords = (text: string): string =>
+  text.includes('://') ? text.replace(URL_PASSWORD, `$1${REDACTED}@`) : text;
+
+/**
+ * An error as a plain object, like pino's std err serializer: its class name as `type`, message,
+ * stack, own fields (code, retryable, …) and its `cause` (and AggregateError `errors`) kept whole.
+ */
+const serializeError = (error: Error): Record<string, unknown> => {
+  const fields: Record<string, unknown> = {
+    type: typeof error.constructor === 'function' ? error.constructor.name : error.name,
+    message: error.message,
+    stack: error.stack,
+  };
+  for (const [key, value] of Object.entries(error)) {
+    if (!(key in fields)) fields[key] = value;
+  }
+  if (error.cause !== undefined) fields.cause = error.cause;
+  if (error instanceof AggregateError) fields.errors = error.errors;
+  return fields;
+};
 
 /**
  * A copy of `value` with every secret-bearing property replaced by '[redacted]', at any depth
@@ -95,11 +125,17 @@ export const redactSecrets = <T>(value: T): T => redactValue(value, undefined, n
 
 /** `ancestors` holds the objects on the current path only: a value shared by two fields is not a cycle. */
 const redactValue = (value: unknown, parentKey: string | undefined, ancestors: Set<object>): unknown => {
+  if (typeof value === 'string') return withoutUrlPasswords(value);
   if (value === null || typeof value !== 'object') return value;
   if (ancestors.has(value)) return '[circular]';
   if (value instanceof Uint8Array || value instanceof Date) return value;
-  // Errors become pino's { type, message, stack, …own fields } so their fields can be redacted too.
-  if (value instanceof Error) return redactValue(pino.stdSerializers.err(value), parentKey, ancestors);
+  if (value instanceof Error) {
+    // Serialized here, not by pino, so that the fields of the error and of its causes are redacted too.
+    ancestors.add(value);
+    const serialized = redactValue(serializeError(value), parentKey, ancestors);
+    ancestors.delete(value);
+    return serialized;
+  }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return redactValue((value as { toJSON: () => unknown }).toJSON(), parentKey, ancestors);
   }

@@ -1,6 +1,7 @@
 /**
  * Widths of the bounded text columns (SQL Server DDL; PostgreSQL uses unbounded text). Both dialects
- * refuse longer values up front, so a row behaves the same whichever database a tenant runs.
+ * apply them up front, so a row behaves the same whichever database a tenant runs: a longer key or
+ * id is refused, a longer free-form value (type, media_mime_type) is cut to the width.
  */
 export const COLUMN_WIDTHS = {
   provider: 16,

@@ -55,6 +55,20 @@ const text = (column: string, value: string, width?: number): string => {
 const optionalText = (column: string, value: string | null, width?: number): string | null =>
   value === null ? null : text(column, value, width);
 
+/**
+ * A free-form, non-identifying value cut to its column instead of refused: a provider's long type or
+ * content type must not make a message undeliverable (the full value stays in raw / payload).
+ * Never cuts a surrogate pair in half.
+ */
+const clipped = (value: string, width: number): string => {
+  const clean = withoutNul(value);
+  if (clean.length <= width) return clean;
+  const cut = clean.slice(0, width);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+};
+
+const optionalClipped = (value: string | null, width: number): string | null => (value === null ? null : clipped(value, width));
+
 const instant = (column: string, value: Date): Date => {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
     throw new TenantRowInvalidError(`${column} is not a valid date`);
@@ -82,12 +96,12 @@ export const encodeInboundRow = (row: InboundMessageRowV1): InboundColumnValues 
   ...encodeKey(row),
   from_id: text('from_id', row.fromId, COLUMN_WIDTHS.fromId),
   from_name: optionalText('from_name', row.fromName),
-  type: text('type', row.type, COLUMN_WIDTHS.type),
+  type: clipped(row.type, COLUMN_WIDTHS.type),
   body: optionalText('body', row.body),
   reply_to_id: optionalText('reply_to_id', row.replyToId, COLUMN_WIDTHS.replyToId),
   media_status: text('media_status', row.mediaStatus, COLUMN_WIDTHS.mediaStatus),
   media_key: optionalText('media_key', row.mediaKey, COLUMN_WIDTHS.mediaKey),
-  media_mime_type: optionalText('media_mime_type', row.mediaMimeType, COLUMN_WIDTHS.mediaMimeType),
+  media_mime_type: optionalClipped(row.mediaMimeType, COLUMN_WIDTHS.mediaMimeType),
   media_size: row.mediaSize,
   media_sha256: optionalText('media_sha256', row.mediaSha256, COLUMN_WIDTHS.mediaSha256),
   media_error: optionalText('media_error', row.mediaError),
@@ -101,7 +115,7 @@ export type StoredMediaValues = Pick<InboundColumnValues, 'media_key' | 'media_m
 
 export const encodeStoredMedia = (outcome: Extract<MediaOutcomeV1, { status: 'stored' }>): StoredMediaValues => ({
   media_key: text('media_key', outcome.key, COLUMN_WIDTHS.mediaKey),
-  media_mime_type: text('media_mime_type', outcome.mimeType, COLUMN_WIDTHS.mediaMimeType),
+  media_mime_type: clipped(outcome.mimeType, COLUMN_WIDTHS.mediaMimeType),
   media_size: outcome.size,
   media_sha256: text('media_sha256', outcome.sha256, COLUMN_WIDTHS.mediaSha256),
 });

@@ -17,9 +17,10 @@ const NETWORK_CODES = new Set([
 
 /**
  * PostgreSQL SQLSTATEs meaning "not now": connection exceptions (class 08), shutdown / "the database
- * system is starting up" (57P01–57P03), too many connections (53300).
+ * system is starting up" (57P01–57P03), too many connections (53300), and a statement cancelled by
+ * statement_timeout (57014: the database is too slow to answer now).
  */
-const POSTGRES_UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const POSTGRES_UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 
 /** node-postgres reports client-side timeouts and dropped connections only by message. */
 const POSTGRES_UNAVAILABLE_MESSAGES = [

@@ -6,6 +6,7 @@ import { LambdaBrokerTransport } from '@wagw/credentials/lambda-broker-transport
 import type { Logger } from '@wagw/runtime/logger';
 import { PooledTenantStores } from '@wagw/tenant-db/pooled-tenant-stores';
 import type { InboundWriterConfig } from './config';
+import { FailFastTenantStores } from './fail-fast-tenant-stores';
 import type { InboundWriterDependencies } from './inbound-writer-dependencies';
 
 /**
@@ -23,7 +24,7 @@ export const createDependencies = (
       config.CREDENTIALS_BROKER_FUNCTION,
     ),
   );
-  const stores = new PooledTenantStores({
+  const pools = new PooledTenantStores({
     settingsFor: (tenantId) => credentials.getTenantDatabase(tenantId),
     idleMs: config.TENANT_DB_IDLE_SECONDS * 1000,
     logger,
@@ -31,5 +32,10 @@ export const createDependencies = (
   const publisher = new SqsEventPublisher(createSqsClient({ endpoint: config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL, region }), {
     'media-jobs': config.MEDIA_JOBS_QUEUE_URL,
   });
-  return { stores, publisher, clock: systemClock, closeConnections: () => stores.closeAll() };
+  return {
+    stores: new FailFastTenantStores(pools, { clock: systemClock }),
+    publisher,
+    clock: systemClock,
+    closeConnections: () => pools.closeAll(),
+  };
 };

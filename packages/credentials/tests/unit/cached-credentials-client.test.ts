@@ -199,6 +199,62 @@ describe('CachedCredentialsClient', () => {
       expect(transport.requests).toHaveLength(2);
     });
 
+    it('keeps at most 1 000 answers by default, so callers choosing channel ids cannot grow it without bound', async () => {
+      // Prepare
+      const { client, transport } = setup();
+      await expect(client.resolveChannel('whapi', 'unknown-0')).rejects.toBeInstanceOf(ChannelNotFoundError);
+      for (let index = 1; index <= 1_000; index += 1) {
+        await expect(client.resolveChannel('whapi', `unknown-${index}`)).rejects.toBeInstanceOf(ChannelNotFoundError);
+      }
+
+      // Act
+      await expect(client.resolveChannel('whapi', 'unknown-1000')).rejects.toBeInstanceOf(ChannelNotFoundError);
+      await expect(client.resolveChannel('whapi', 'unknown-0')).rejects.toBeInstanceOf(ChannelNotFoundError);
+
+      // Assert: the newest answer was still cached, the oldest had been dropped
+      expect(transport.requests).toHaveLength(1_002);
+      expect(transport.requests.at(-1)).toEqual({ op: 'resolveChannel', provider: 'whapi', channelId: 'unknown-0' });
+    });
+
+    it('drops expired answers before live ones when full', async () => {
+      // Prepare
+      const transport = new FakeTransport(answering);
+      const clock = new FakeClock();
+      const client = new CachedCredentialsClient(transport, { clock, maxEntries: 2 });
+      await client.getTenantDatabase('acme');
+      await expect(client.resolveChannel('meta', '9990009')).rejects.toBeInstanceOf(ChannelNotFoundError);
+      clock.advance(10_000);
+
+      // Act
+      await client.getTenantDatabase('globex');
+      await client.getTenantDatabase('acme');
+      await client.getTenantDatabase('globex');
+
+      // Assert
+      expect(transport.requests).toHaveLength(3);
+    });
+
+    it('drops the oldest answer when full and nothing has expired', async () => {
+      // Prepare
+      const transport = new FakeTransport(answering);
+      const client = new CachedCredentialsClient(transport, { clock: new FakeClock(), maxEntries: 2 });
+      await client.getTenantDatabase('acme');
+      await client.getTenantDatabase('globex');
+
+      // Act
+      await client.getTenantDatabase('initech');
+      await client.getTenantDatabase('globex');
+      await client.getTenantDatabase('acme');
+
+      // Assert
+      expect(transport.requests.map((request) => (request.op === 'getTenantDatabase' ? request.tenantId : request.op))).toEqual([
+        'acme',
+        'globex',
+        'initech',
+        'acme',
+      ]);
+    });
+
     it('forgets every answer on invalidate()', async () => {
       const { client, transport } = setup();
       await client.getChannelCredentials('whapi', 'ACME-WHAPI');

@@ -93,6 +93,91 @@ describe('createLogger', () => {
   });
 });
 
+describe('createLogger on errors', () => {
+  const logOne = (write: (logger: ReturnType<typeof createLogger>) => void): Record<string, unknown> => {
+    const { destination, output } = captureLines();
+    write(createLogger({ destination }));
+    return JSON.parse(output()) as Record<string, unknown>;
+  };
+
+  it('logs an error with its class name, code, retryable flag and the cause chain', () => {
+    // Prepare
+    const cause = Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:5432'), { code: 'ECONNREFUSED' });
+    class TenantDown extends GatewayError {}
+    const failure = new TenantDown('TENANT_DB_UNAVAILABLE', 'tenant t1 database is unavailable', { retryable: true, cause });
+
+    // Act
+    const line = logOne((logger) => logger.error({ err: failure }, 'record failed'));
+
+    // Assert
+    expect(line.err).toMatchObject({
+      type: 'TenantDown',
+      message: 'tenant t1 database is unavailable',
+      code: 'TENANT_DB_UNAVAILABLE',
+      retryable: true,
+      stack: expect.stringContaining('tenant t1 database is unavailable'),
+      cause: { type: 'Error', message: 'connect ECONNREFUSED 10.0.0.7:5432', code: 'ECONNREFUSED' },
+    });
+  });
+
+  it('logs an error passed as the only argument the same way', () => {
+    // Act
+    const line = logOne((logger) => logger.error(new GatewayError('PROVIDER_HTTP', 'graph call failed', { retryable: true })));
+
+    // Assert
+    expect(line).toMatchObject({ msg: 'graph call failed', err: { type: 'GatewayError', code: 'PROVIDER_HTTP', retryable: true } });
+  });
+
+  it('hides the password of a connection string inside an error message, its cause and the log message', () => {
+    // Prepare
+    const cause = new Error('getaddrinfo ENOTFOUND h for postgres://u:hunter2@h/db');
+    const failure = new GatewayError('TENANT_DB_UNAVAILABLE', 'cannot open postgres://u:hunter2@h/db', { cause });
+
+    // Act
+    const { destination, output } = captureLines();
+    createLogger({ destination }).error({ err: failure, note: 'mssql://sa:Hunter2!@sql:1433/t' }, 'opening postgres://u:hunter2@h/db failed');
+
+    // Assert
+    const text = output();
+    expect(text).not.toMatch(/hunter2/i);
+    expect(JSON.parse(text)).toMatchObject({
+      msg: 'opening postgres://u:[redacted]@h/db failed',
+      note: 'mssql://sa:[redacted]@sql:1433/t',
+      err: { message: 'cannot open postgres://u:[redacted]@h/db', cause: { message: expect.stringContaining('postgres://u:[redacted]@h/db') } },
+    });
+  });
+
+  it('still redacts secret fields of an error and of its cause', () => {
+    // Prepare
+    const cause = Object.assign(new Error('unauthorized'), { config: { headers: { Authorization: `Bearer ${SECRETS.metaAccessToken}` } } });
+    const failure = Object.assign(new GatewayError('PROVIDER_HTTP', 'graph call failed', { cause }), { apiToken: SECRETS.whapiApiToken });
+
+    // Act
+    const { destination, output } = captureLines();
+    createLogger({ destination }).error({ err: failure, password: new Error(SECRETS.dbPassword) }, 'call failed');
+
+    // Assert
+    const text = output();
+    for (const value of [SECRETS.metaAccessToken, SECRETS.whapiApiToken, SECRETS.dbPassword]) expect(text).not.toContain(value);
+    expect(JSON.parse(text)).toMatchObject({
+      password: '[redacted]',
+      err: { apiToken: '[redacted]', cause: { config: { headers: { Authorization: '[redacted]' } } } },
+    });
+  });
+
+  it('marks an error that is its own cause instead of looping', () => {
+    // Prepare
+    const looping = new Error('loop');
+    looping.cause = looping;
+
+    // Act
+    const line = logOne((logger) => logger.error({ err: looping }, 'odd'));
+
+    // Assert
+    expect(line.err).toMatchObject({ message: 'loop', cause: '[circular]' });
+  });
+});
+
 describe('redactSecrets', () => {
   it('replaces secret keys at any depth and leaves the input untouched', () => {
     // Prepare
@@ -112,6 +197,14 @@ describe('redactSecrets', () => {
 
     // Assert
     expect(output).toEqual({ database: { url: '[redacted]' }, media: { url: 'https://example.test/a.jpg' } });
+  });
+
+  it('hides only the password of a connection string found in any string', () => {
+    // Act
+    const output = redactSecrets({ detail: 'failed: amqp://guest:guest@mq:5672/ and https://example.test:8443/a@b' });
+
+    // Assert
+    expect(output).toEqual({ detail: 'failed: amqp://guest:[redacted]@mq:5672/ and https://example.test:8443/a@b' });
   });
 });
 

@@ -195,6 +195,36 @@ for (const target of dialectTargets) {
       });
     });
 
+    describe('free-form values wider than their column', () => {
+      it('stores a message whose type and content type are too long, cut to their columns', async () => {
+        // Prepare
+        const row = aPendingImageRow({ type: `interactive_${'t'.repeat(80)}`, mediaMimeType: `image/${'x'.repeat(300)}` });
+
+        // Act
+        const outcome = await store.insertInboundMessage(row);
+
+        // Assert
+        expect(outcome).toEqual({ outcome: 'inserted' });
+        const stored = await store.findInboundMessage(keyOf(row));
+        expect(stored?.type).toBe(row.type.slice(0, 64));
+        expect(stored?.mediaMimeType).toBe(row.mediaMimeType?.slice(0, 255));
+      });
+
+      it('stores media whose content type is too long instead of leaving the row pending', async () => {
+        // Prepare
+        const row = aPendingImageRow();
+        await store.insertInboundMessage(row);
+
+        // Act
+        const outcome = await store.applyMediaOutcome(keyOf(row), { ...storedMedia, mimeType: `image/${'y'.repeat(300)}` });
+
+        // Assert
+        expect(outcome).toBe('applied');
+        const stored = await store.findInboundMessage(keyOf(row));
+        expect(stored).toMatchObject({ mediaStatus: 'stored', mediaMimeType: `image/${'y'.repeat(249)}` });
+      });
+    });
+
     describe('listInboundMessages', () => {
       it('lists rows oldest first, up to the limit', async () => {
         // Prepare

@@ -1,5 +1,5 @@
 import { TenantRowInvalidError } from '../../src/errors';
-import { decodeInboundRow, encodeInboundRow, encodeJson, encodeMediaError } from '../../src/inbound-row-codec';
+import { decodeInboundRow, encodeInboundRow, encodeJson, encodeMediaError, encodeStoredMedia } from '../../src/inbound-row-codec';
 import { anInboundRow } from '../support/inbound-row-builder';
 
 describe('inbound row codec', () => {
@@ -12,9 +12,51 @@ describe('inbound row codec', () => {
     expect(JSON.parse(encodeJson({ text: '\\u0000' }))).toEqual({ text: '\\u0000' });
   });
 
-  it('refuses a value wider than its column', () => {
-    expect(() => encodeInboundRow(anInboundRow({ channelId: 'c'.repeat(129) }))).toThrow(TenantRowInvalidError);
-    expect(() => encodeInboundRow(anInboundRow({ type: 't'.repeat(65) }))).toThrow(/type is 65 characters long; the column holds 64/);
+  it.each([
+    ['provider', { provider: 'p'.repeat(17) as 'meta' }, /provider is 17 characters long; the column holds 16/],
+    ['channel_id', { channelId: 'c'.repeat(129) }, /channel_id is 129 characters long; the column holds 128/],
+    ['provider_message_id', { providerMessageId: 'x'.repeat(257) }, /provider_message_id is 257/],
+    ['from_id', { fromId: 'f'.repeat(257) }, /from_id is 257/],
+    ['reply_to_id', { replyToId: 'r'.repeat(257) }, /reply_to_id is 257/],
+    ['media_key', { mediaKey: 'k'.repeat(1025) }, /media_key is 1025/],
+  ])('refuses a %s wider than its column: a key or id must never be cut', (_column, overrides, message) => {
+    expect(() => encodeInboundRow(anInboundRow(overrides))).toThrow(TenantRowInvalidError);
+    expect(() => encodeInboundRow(anInboundRow(overrides))).toThrow(message);
+  });
+
+  it('cuts a type or media content type wider than its column instead of refusing the message', () => {
+    // Prepare
+    const row = anInboundRow({ type: 't'.repeat(65), mediaMimeType: `application/${'x'.repeat(300)}` });
+
+    // Act
+    const encoded = encodeInboundRow(row);
+
+    // Assert
+    expect(encoded.type).toBe('t'.repeat(64));
+    expect(encoded.media_mime_type).toBe(`application/${'x'.repeat(300)}`.slice(0, 255));
+  });
+
+  it('cuts a stored media content type wider than its column, so the row does not stay pending', () => {
+    // Act
+    const encoded = encodeStoredMedia({ status: 'stored', key: 'media/k', mimeType: `video/${'y'.repeat(400)}`, size: 1, sha256: 'ab' });
+
+    // Assert
+    expect(encoded.media_mime_type).toHaveLength(255);
+    expect(encoded.media_key).toBe('media/k');
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    // Act
+    const encoded = encodeInboundRow(anInboundRow({ type: `${'t'.repeat(63)}\u{1F600}` }));
+
+    // Assert
+    expect(encoded.type).toBe('t'.repeat(63));
+  });
+
+  it('refuses a stored media key wider than its column', () => {
+    expect(() => encodeStoredMedia({ status: 'stored', key: 'k'.repeat(1025), mimeType: 'image/jpeg', size: 1, sha256: 'ab' })).toThrow(
+      TenantRowInvalidError,
+    );
   });
 
   it('accepts values exactly as wide as their column', () => {

@@ -15,6 +15,9 @@ describe('isPostgresUnavailable', () => {
     ['a connection exception', withFields('connection failure', { code: '08006' })],
     ['a pool connect timeout', new Error('timeout exceeded when trying to connect')],
     ['a dropped connection', new Error('Connection terminated unexpectedly')],
+    ['a client connect timeout', new Error('Connection terminated due to connection timeout')],
+    ['a server that stopped answering (query_timeout)', new Error('Query read timeout')],
+    ['a statement cancelled by statement_timeout', withFields('canceling statement due to statement timeout', { code: '57014' })],
     ['a wrapped socket error', new Error('query failed', { cause: withFields('reset', { code: 'ECONNRESET' }) })],
   ])('treats %s as unavailable', (_case, error) => {
     expect(isPostgresUnavailable(error)).toBe(true);
