@@ -96,15 +96,25 @@ export type StatusQueueEventV1 = z.infer<typeof StatusQueueEventV1>;
 export const QueueRole = z.enum(['inbound-events', 'status-events', 'media-jobs']);
 export type QueueRole = z.infer<typeof QueueRole>;
 
+/** Why an event was parked: its channel is owned by no tenant, or its owner's record cannot be served now. */
+export const ParkReason = z.enum(['unknown-channel', 'channel-record-invalid']);
+export type ParkReason = z.infer<typeof ParkReason>;
+
 /**
- * An event whose channel belongs to no tenant yet: stored under `parked/` in the bucket, listed and
- * replayed by `pnpm gateway parked …` once the channel is onboarded. `event` is the queue event
- * without its tenantId.
+ * An event the receiver could not give to a tenant: its channel belongs to no tenant yet, or the
+ * broker refused the owner's record (a broken secret record). Stored under `parked/` in the bucket,
+ * listed and replayed by `pnpm gateway parked …` once the channel is onboarded or its record repaired;
+ * replay treats both reasons alike. `event` is the queue event without its tenantId.
  */
 export const ParkedEventV1 = z.object({
   schema: z.literal('parked.v1'),
-  reason: z.literal('unknown-channel'),
+  reason: ParkReason,
   parkedAt: z.iso.datetime(),
+  /**
+   * The event's position among the events of its webhook body. Events of one body share `parkedAt`
+   * and `receivedAt`, so replay orders by (receivedAt, sequence) to keep a conversation in order.
+   */
+  sequence: z.int().check(z.nonnegative()),
   provider: Provider,
   channelId: z.string(),
   queue: z.enum(['inbound-events', 'status-events']),
@@ -115,9 +125,9 @@ export const ParkedEventV1 = z.object({
    */
   presentedSecretSha256: z.optional(z.string()),
   /**
-   * Meta only: the app whose secret signed the webhook. Replay refuses the event when the onboarded
-   * number belongs to another app (a signature of one app is never accepted for another app's numbers).
+   * Meta only: every app whose secret verifies the webhook's signature (apps may share a secret).
+   * Replay refuses the event unless the onboarded number's app is among them; none recorded = refused.
    */
-  signedByMetaAppId: z.optional(z.string()),
+  signedByMetaAppIds: z.optional(z.array(z.string())),
 });
 export type ParkedEventV1 = z.infer<typeof ParkedEventV1>;

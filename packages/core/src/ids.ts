@@ -31,5 +31,10 @@ export const mediaObjectKey = (
   extension: string,
 ): string => `media/${tenantId}/${provider}/${channelId}/${sha256Hex(providerMessageId).slice(0, 40)}${extension}`;
 
-export const parkedEventKey = (provider: string, channelId: string, dedupId: string): string =>
-  `parked/${provider}/${channelId}/${sha256Hex(dedupId).slice(0, 40)}.json`;
+/**
+ * Key of one parked event. The sender's identity (Meta: the signing app ids, Whapi: the hash of the
+ * presented secret) is part of the key, so a sender who knows a message id cannot overwrite an event
+ * another sender parked; the same event from the same sender always lands on the same key.
+ */
+export const parkedEventKey = (provider: string, channelId: string, dedupId: string, senderId: string): string =>
+  `parked/${provider}/${channelId}/${sha256Hex(`${senderId}\n${dedupId}`).slice(0, 40)}.json`;

@@ -28,11 +28,14 @@ export type ParkedReplayOutcome =
   | { key: string; status: 'still-unknown'; provider: Provider; channelId: string }
   /** Whapi: the secret presented when the event arrived is not the onboarded channel's secret. Kept. */
   | { key: string; status: 'secret-mismatch'; channelId: string }
-  /** Meta: the app that signed the webhook is not the app the channel belongs to. Kept. */
+  /** Meta: the channel's app is none of the apps whose secret signed the webhook (or none was recorded). Kept. */
   | { key: string; status: 'app-mismatch'; channelId: string }
   /** Not a parked event this version understands. Kept for a human. */
   | { key: string; status: 'invalid'; reason: string }
-  /** Something failed on the way (broker, queue, bucket). Kept; run the replay again. */
+  /**
+   * Something failed on the way (broker, queue, bucket). Kept; run the replay again. The later events
+   * of the same conversation are then kept too (failed, "held back") so they never overtake it.
+   */
   | { key: string; status: 'failed'; reason: string };
 
 export const parkedPrefix = (filter: ParkedFilter = {}): string => {
@@ -56,7 +59,22 @@ const readParked = async (blobs: BlobStore, key: string): Promise<ParkedEventV1 
   return parsed.success ? parsed.data : `not a parked.v1 event: ${parsed.error.issues[0]?.message ?? 'invalid'}`;
 };
 
-/** Every parked event under the filter, oldest key order; unreadable objects are reported as invalid. */
+const timeOf = (iso: unknown): number => (typeof iso === 'string' ? Date.parse(iso) : Number.NaN);
+
+/** When the event reached the receiver: its receivedAt, else the parkedAt of its body. */
+const arrivalOf = (parked: ParkedEventV1): number => {
+  const receivedAt = timeOf(parked.event.receivedAt);
+  return Number.isNaN(receivedAt) ? timeOf(parked.parkedAt) : receivedAt;
+};
+
+/** Arrival order: (receivedAt or parkedAt, place in its body), the key only to make ties stable. */
+const byArrival = (a: ParkedEntry, b: ParkedEntry): number =>
+  arrivalOf(a.parked) - arrivalOf(b.parked) || a.parked.sequence - b.parked.sequence || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/**
+ * Every parked event under the filter in arrival order (the bucket lists keys in hash order);
+ * unreadable objects are reported as invalid.
+ */
 export const listParkedEvents = async (
   blobs: BlobStore,
   filter: ParkedFilter = {},
@@ -68,7 +86,7 @@ export const listParkedEvents = async (
     if (typeof parked === 'string') invalid.push({ key, reason: parked });
     else if (matchesFilter(parked, filter)) entries.push({ key, parked });
   }
-  return { entries, invalid };
+  return { entries: entries.sort(byArrival), invalid };
 };
 
 const sameHex = (a: string, b: string): boolean => {
@@ -105,7 +123,14 @@ export const toQueueMessage = (parked: ParkedEventV1, tenantId: string): { queue
 const describe = (error: unknown): string =>
   isGatewayError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
+/** The event must be for the channel it was parked under: the key, the filter and the checks all use the latter. */
+const belongsToItsChannel = (parked: ParkedEventV1): boolean =>
+  parked.event.channelId === parked.channelId && parked.event.provider === parked.provider;
+
 const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEventV1): Promise<ParkedReplayOutcome> => {
+  if (!belongsToItsChannel(parked)) {
+    return { key, status: 'invalid', reason: `its event is not for ${parked.provider} channel ${parked.channelId}` };
+  }
   let owner;
   try {
     owner = await deps.credentials.resolveChannel(parked.provider, parked.channelId);
@@ -128,7 +153,8 @@ const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEven
       return { key, status: 'secret-mismatch', channelId: parked.channelId };
     }
   }
-  if (parked.provider === 'meta' && parked.signedByMetaAppId !== undefined && parked.signedByMetaAppId !== owner.metaAppId) {
+  // Fail closed: an event that records no signing app is refused like one signed by another app.
+  if (parked.provider === 'meta' && (owner.metaAppId === undefined || !(parked.signedByMetaAppIds ?? []).includes(owner.metaAppId))) {
     return { key, status: 'app-mismatch', channelId: parked.channelId };
   }
 
@@ -152,14 +178,29 @@ const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEven
   return { key, status: 'replayed', tenantId: owner.tenantId, queue: queued.queue, deduplicationId: queued.message.deduplicationId };
 };
 
+const conversationOf = (parked: ParkedEventV1): string =>
+  JSON.stringify([parked.provider, parked.channelId, typeof parked.event.contactId === 'string' ? parked.event.contactId : '']);
+
 /**
- * Replays parked events whose channel has been onboarded since: resolves the owner now, checks the
- * sender's credentials against the onboarded channel, publishes with the receiver's group/dedup ids,
- * and deletes the parked object only after the publish succeeded. Each event is settled on its own.
+ * Replays parked events whose channel has been onboarded (or whose record was repaired) since,
+ * whatever the reason they were parked for: resolves the owner now, checks the sender's credentials
+ * against the channel, publishes with the receiver's group/dedup ids, and deletes the parked object
+ * only after the publish succeeded. Events go in arrival order; once one event of a conversation
+ * fails, the conversation's later events stay parked so a later run replays them in order.
  */
 export const replayParkedEvents = async (deps: ParkedEventsDeps, filter: ParkedFilter = {}): Promise<ParkedReplayOutcome[]> => {
   const { entries, invalid } = await listParkedEvents(deps.blobs, filter);
   const outcomes: ParkedReplayOutcome[] = invalid.map(({ key, reason }) => ({ key, status: 'invalid', reason }));
-  for (const { key, parked } of entries) outcomes.push(await replayOne(deps, key, parked));
+  const heldBack = new Set<string>();
+  for (const { key, parked } of entries) {
+    const conversation = conversationOf(parked);
+    if (heldBack.has(conversation)) {
+      outcomes.push({ key, status: 'failed', reason: 'held back: an earlier event of this conversation was not replayed' });
+      continue;
+    }
+    const outcome = await replayOne(deps, key, parked);
+    if (outcome.status === 'failed') heldBack.add(conversation);
+    outcomes.push(outcome);
+  }
   return outcomes;
 };

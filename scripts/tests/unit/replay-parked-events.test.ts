@@ -25,8 +25,11 @@ class MemoryBlobStore implements BlobStore {
 class RecordingPublisher implements EventPublisher {
   readonly published: { queue: QueueRole; message: QueueMessage }[] = [];
   fail = false;
+  /** Publishing a message whose deduplication id ends with this fails. */
+  failFor: string | undefined;
   async publish(queue: QueueRole, messages: readonly QueueMessage[]): Promise<void> {
     if (this.fail) throw new Error('queue unavailable');
+    if (messages.some((message) => this.failFor !== undefined && message.deduplicationId.endsWith(this.failFor))) throw new Error('throttled');
     for (const message of messages) this.published.push({ queue, message });
   }
 }
@@ -55,6 +58,8 @@ const credentials: ParkedEventsDeps['credentials'] = {
   },
 };
 
+const RECEIVED_AT = '2025-10-09T08:53:20.000Z';
+
 const inboundEvent = (provider: Provider, channelId: string, providerMessageId: string) => ({
   schema: 'inbound-message.v1',
   provider,
@@ -63,7 +68,7 @@ const inboundEvent = (provider: Provider, channelId: string, providerMessageId: 
   contactId: '15550001111',
   item: { id: providerMessageId, type: 'text', text: { body: 'hi' } },
   archiveKey: `raw/${provider}/abc.json`,
-  receivedAt: '2025-10-09T08:53:20.000Z',
+  receivedAt: RECEIVED_AT,
 });
 
 const parkedMessage = (
@@ -75,16 +80,25 @@ const parkedMessage = (
   schema: 'parked.v1',
   reason: 'unknown-channel',
   parkedAt: '2025-10-09T08:53:21.000Z',
+  sequence: 0,
   provider,
   channelId,
   queue: 'inbound-events',
   event: inboundEvent(provider, channelId, providerMessageId),
+  ...(provider === 'meta' ? { signedByMetaAppIds: ['demo-app'] } : {}),
   ...extra,
 });
 
+/** A Meta message of the onboarded number, signed by its app, with its own event fields overridden. */
+const metaMessage = (providerMessageId: string, event: Record<string, unknown> = {}, extra: Partial<ParkedEventV1> = {}): ParkedEventV1 => {
+  const parked = parkedMessage('meta', '100000000000001', providerMessageId, extra);
+  return { ...parked, event: { ...parked.event, ...event } };
+};
+
 const park = async (blobs: MemoryBlobStore, parked: ParkedEventV1): Promise<string> => {
   const dedup = fifoId('msg', parked.provider, parked.channelId, String(parked.event.providerMessageId));
-  const key = parkedEventKey(parked.provider, parked.channelId, dedup);
+  const sender = parked.provider === 'meta' ? [...(parked.signedByMetaAppIds ?? [])].sort().join(',') : (parked.presentedSecretSha256 ?? '');
+  const key = parkedEventKey(parked.provider, parked.channelId, dedup, sender);
   await blobs.put(key, JSON.stringify(parked));
   return key;
 };
@@ -102,7 +116,7 @@ describe('replayParkedEvents', () => {
 
   it('publishes an onboarded Meta channel event to its tenant with the receiver ids, then deletes it', async () => {
     // Prepare
-    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.PARKED-1', { signedByMetaAppId: 'demo-app' }));
+    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.PARKED-1', { signedByMetaAppIds: ['demo-app'] }));
 
     // Act
     const outcomes = await replayParkedEvents(deps);
@@ -170,7 +184,7 @@ describe('replayParkedEvents', () => {
 
   it('keeps a Meta event signed by an app other than the channel app', async () => {
     // Prepare
-    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.PARKED-3', { signedByMetaAppId: 'other-app' }));
+    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.PARKED-3', { signedByMetaAppIds: ['other-app'] }));
 
     // Act
     const outcomes = await replayParkedEvents(deps);
@@ -178,6 +192,97 @@ describe('replayParkedEvents', () => {
     // Assert
     expect(outcomes).toEqual([{ key, status: 'app-mismatch', channelId: '100000000000001' }]);
     expect(blobs.objects.has(key)).toBe(true);
+  });
+
+  it('keeps a Meta event that records no signing app: no recorded app is a mismatch', async () => {
+    // Prepare
+    const { signedByMetaAppIds: _none, ...unsigned } = parkedMessage('meta', '100000000000001', 'wamid.UNSIGNED');
+    const key = await park(blobs, unsigned);
+
+    // Act
+    const outcomes = await replayParkedEvents(deps);
+
+    // Assert
+    expect(outcomes).toEqual([{ key, status: 'app-mismatch', channelId: '100000000000001' }]);
+    expect(publisher.published).toHaveLength(0);
+    expect(blobs.objects.has(key)).toBe(true);
+  });
+
+  it("replays a Meta event when the channel's app is one of the apps that share the signing secret", async () => {
+    // Prepare
+    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.SHARED', { signedByMetaAppIds: ['other-app', 'demo-app'] }));
+
+    // Act
+    const outcomes = await replayParkedEvents(deps);
+
+    // Assert
+    expect(outcomes[0]).toMatchObject({ key, status: 'replayed', tenantId: 'acme' });
+  });
+
+  it('replays an event parked for an unusable channel record once the record resolves, like an unknown channel', async () => {
+    // Prepare
+    const key = await park(blobs, parkedMessage('meta', '100000000000001', 'wamid.REPAIRED', { reason: 'channel-record-invalid' }));
+
+    // Act
+    const outcomes = await replayParkedEvents(deps);
+
+    // Assert
+    expect(outcomes[0]).toMatchObject({ key, status: 'replayed', tenantId: 'acme' });
+    expect(blobs.objects.has(key)).toBe(false);
+  });
+
+  it.each([
+    ['another channel', { channelId: '100000000000002' }],
+    ['another provider', { provider: 'whapi' }],
+  ])('reports as invalid, and keeps, an event parked under one channel whose own event names %s', async (_name, event) => {
+    // Prepare: the parked envelope passes every check of channel 100000000000001, its event is for elsewhere.
+    const key = await park(blobs, metaMessage('wamid.SMUGGLED', event));
+
+    // Act
+    const outcomes = await replayParkedEvents(deps);
+
+    // Assert
+    expect(outcomes).toEqual([{ key, status: 'invalid', reason: expect.stringContaining('not for meta channel 100000000000001') }]);
+    expect(publisher.published).toHaveLength(0);
+    expect(blobs.objects.has(key)).toBe(true);
+  });
+
+  it('replays parked events in the order they arrived, whatever order the bucket lists them in', async () => {
+    // Prepare: two bodies; the first carried three messages.
+    const later = '2025-10-09T08:54:00.000Z';
+    await park(blobs, metaMessage('wamid.4', { receivedAt: later }, { parkedAt: later, sequence: 0 }));
+    await park(blobs, metaMessage('wamid.3', {}, { sequence: 2 }));
+    await park(blobs, metaMessage('wamid.1', {}, { sequence: 0 }));
+    await park(blobs, metaMessage('wamid.2', {}, { sequence: 1 }));
+
+    // Act
+    await replayParkedEvents(deps);
+
+    // Assert
+    expect(publisher.published.map(({ message }) => JSON.parse(message.body).providerMessageId)).toEqual(['wamid.1', 'wamid.2', 'wamid.3', 'wamid.4']);
+  });
+
+  it("keeps a conversation's later events parked after its first failed publish and replays the other conversations", async () => {
+    // Prepare
+    const first = await park(blobs, metaMessage('wamid.C1', {}, { sequence: 0 }));
+    const second = await park(blobs, metaMessage('wamid.C2', {}, { sequence: 1 }));
+    const third = await park(blobs, metaMessage('wamid.C3', {}, { sequence: 2 }));
+    const otherContact = await park(blobs, metaMessage('wamid.D1', { contactId: '15550002222' }, { sequence: 3 }));
+    publisher.failFor = 'wamid.C2';
+
+    // Act
+    const outcomes = await replayParkedEvents(deps);
+
+    // Assert
+    expect(outcomes.map((outcome) => [outcome.key, outcome.status])).toEqual([
+      [first, 'replayed'],
+      [second, 'failed'],
+      [third, 'failed'],
+      [otherContact, 'replayed'],
+    ]);
+    expect(outcomes[2]).toMatchObject({ reason: expect.stringContaining('held back') });
+    expect(publisher.published.map(({ message }) => JSON.parse(message.body).providerMessageId)).toEqual(['wamid.C1', 'wamid.D1']);
+    expect([second, third].every((key) => blobs.objects.has(key))).toBe(true);
   });
 
   it('keeps the parked object when the publish fails', async () => {
@@ -199,6 +304,8 @@ describe('replayParkedEvents', () => {
       schema: 'parked.v1',
       reason: 'unknown-channel',
       parkedAt: '2025-10-09T08:53:21.000Z',
+      sequence: 0,
+      signedByMetaAppIds: ['demo-app'],
       provider: 'meta',
       channelId: '100000000000001',
       queue: 'status-events',
@@ -216,7 +323,7 @@ describe('replayParkedEvents', () => {
         receivedAt: '2025-10-09T08:53:20.000Z',
       },
     };
-    await blobs.put(parkedEventKey('meta', '100000000000001', 'receipt'), JSON.stringify(receipt));
+    await blobs.put(parkedEventKey('meta', '100000000000001', 'receipt', 'demo-app'), JSON.stringify(receipt));
 
     // Act
     const outcomes = await replayParkedEvents(deps);

@@ -136,6 +136,23 @@ export class SecretDirectory {
       const app = claims[0]?.app;
       if (app !== undefined) this.apps.set(appId, app);
     }
+    this.reportSharedSecrets(new Map([...byId].map(([appId, claims]) => [appId, claims[0]?.record.name ?? appId])));
+  }
+
+  /**
+   * Apps that share one secret cannot be told apart by a webhook signature. Both stay served (the
+   * receiver accepts a number of either app), but the operator is told: usually a copy-paste slip.
+   */
+  private reportSharedSecrets(recordNameOf: ReadonlyMap<string, string>): void {
+    const appIdsBySecret = new Map<string, string[]>();
+    for (const app of this.apps.values()) appIdsBySecret.set(app.appSecret, [...(appIdsBySecret.get(app.appSecret) ?? []), app.appId]);
+    for (const appIds of appIdsBySecret.values()) {
+      if (appIds.length < 2) continue;
+      this.report({
+        recordName: appIds.map((appId) => recordNameOf.get(appId) ?? appId).join(', '),
+        problem: `Meta apps ${appIds.join(', ')} share one app secret, so a webhook signature cannot tell which of them sent it`,
+      });
+    }
   }
 
   private indexTenants(records: RawSecretRecord[]): void {

@@ -1,4 +1,4 @@
-import type { InboundMessageEventV1, Provider, ReceiptEventV1 } from '@wagw/contracts';
+import type { InboundMessageEventV1, ParkReason, Provider, ReceiptEventV1 } from '@wagw/contracts';
 import { conversationGroupId, fifoId } from '@wagw/core/ids';
 import type { QueueMessage } from '@wagw/core/ports';
 import type { ReceiptFields } from '@wagw/providers/receipt-fields';
@@ -13,9 +13,12 @@ export interface EventBatchOptions {
   receivedAt: string;
   /** Whapi: sha256 of the presented X-Gateway-Secret, kept on parked events for the replay check. */
   presentedSecretSha256?: string;
-  /** Meta: the app that signed the webhook, kept on parked events for the replay check. */
-  signedByMetaAppId?: string;
+  /** Meta: every app whose secret verifies the signature, kept on parked events for the replay check. */
+  signedByMetaAppIds?: readonly string[];
 }
+
+/** Where an event goes: its tenant's queue, or the bucket's parked events (and why). */
+export type EventRoute = { tenantId: string } | { parkReason: ParkReason };
 
 export interface MessageInput {
   channelId: string;
@@ -39,18 +42,19 @@ export interface BatchCounts {
 
 /**
  * The queue messages and parked events of one webhook. An event of a known tenant goes to its queue
- * in its conversation's group; an event of an unknown channel (tenantId undefined) is parked. The same
- * event twice in one body is kept once (its deduplication id says so).
+ * in its conversation's group; an event of an unknown or unusable channel is parked with its position
+ * in the body. The same event twice in one body is kept once (its deduplication id says so).
  */
 export class EventBatch {
   readonly inbound: QueueMessage[] = [];
   readonly statuses: QueueMessage[] = [];
   readonly parked: ParkedEntry[] = [];
   private readonly seen = new Set<string>();
+  private sequence = 0;
 
   constructor(private readonly options: EventBatchOptions) {}
 
-  addMessage(tenantId: string | undefined, input: MessageInput): void {
+  addMessage(route: EventRoute, input: MessageInput): void {
     const { provider, archiveKey, receivedAt } = this.options;
     const deduplicationId = fifoId('msg', provider, input.channelId, input.providerMessageId);
     const event: Omit<InboundMessageEventV1, 'tenantId'> = {
@@ -64,10 +68,10 @@ export class EventBatch {
       archiveKey,
       receivedAt,
     };
-    this.add('inbound-events', tenantId, event, deduplicationId);
+    this.add('inbound-events', route, event, deduplicationId);
   }
 
-  addReceipt(tenantId: string | undefined, input: ReceiptInput): void {
+  addReceipt(route: EventRoute, input: ReceiptInput): void {
     const { provider, archiveKey, receivedAt } = this.options;
     const deduplicationId = fifoId('receipt', provider, input.channelId, input.providerMessageId, input.status);
     const event: Omit<ReceiptEventV1, 'tenantId'> = {
@@ -84,7 +88,7 @@ export class EventBatch {
       archiveKey,
       receivedAt,
     };
-    this.add('status-events', tenantId, event, deduplicationId);
+    this.add('status-events', route, event, deduplicationId);
   }
 
   counts(): BatchCounts {
@@ -93,30 +97,34 @@ export class EventBatch {
 
   private add(
     queue: 'inbound-events' | 'status-events',
-    tenantId: string | undefined,
+    route: EventRoute,
     event: Omit<InboundMessageEventV1, 'tenantId'> | Omit<ReceiptEventV1, 'tenantId'>,
     deduplicationId: string,
   ): void {
     const seenKey = `${queue}|${deduplicationId}`;
     if (this.seen.has(seenKey)) return;
     this.seen.add(seenKey);
+    const sequence = this.sequence++;
 
-    if (tenantId === undefined) {
-      const { provider, receivedAt, presentedSecretSha256, signedByMetaAppId } = this.options;
+    if ('parkReason' in route) {
+      const { provider, receivedAt, presentedSecretSha256, signedByMetaAppIds } = this.options;
       this.parked.push(
         parkedEntry({
+          reason: route.parkReason,
           provider,
           channelId: event.channelId,
           queue,
           event,
           deduplicationId,
           parkedAt: receivedAt,
+          sequence,
           ...(presentedSecretSha256 === undefined ? {} : { presentedSecretSha256 }),
-          ...(signedByMetaAppId === undefined ? {} : { signedByMetaAppId }),
+          ...(signedByMetaAppIds === undefined ? {} : { signedByMetaAppIds }),
         }),
       );
       return;
     }
+    const { tenantId } = route;
     const message: QueueMessage = {
       body: JSON.stringify({ ...event, tenantId }),
       groupId: conversationGroupId(tenantId, event.channelId, event.contactId),

@@ -1,11 +1,12 @@
 import type { ChannelOwnerV1, WhapiChannelV1 } from '@wagw/contracts';
-import { ChannelNotFoundError, InvalidSignatureError, MalformedWebhookError } from '@wagw/core/errors';
+import { ChannelNotFoundError, GatewayError, InvalidSignatureError, MalformedWebhookError } from '@wagw/core/errors';
 import { rawArchiveKey, sha256Hex } from '@wagw/core/ids';
 import { whapiReceiptFields } from '@wagw/providers/whapi/receipt';
 import { isWhapiEcho, parseWhapiWebhook, whapiMessageContactId, whapiStatusContactId } from '@wagw/providers/whapi/webhook';
 import type { WhapiWebhook } from '@wagw/providers/whapi/webhook';
 import { constantTimeEqual } from './constant-time-equal';
 import { EventBatch } from './event-batch';
+import type { EventRoute } from './event-batch';
 import type { ReceiverDeps } from './receiver-deps';
 import { ChannelMismatchError, ChannelRecordInvalidError } from './receiver-errors';
 import { archiveRawBody, routeEvents } from './route-events';
@@ -24,6 +25,18 @@ interface KnownChannel {
   record: WhapiChannelV1;
 }
 
+/**
+ * The broker refuses the channel's record for good (a broken secret record, a missing tenant). The
+ * webhook secret lives in that record, so the sender cannot be authenticated now. Parking would store
+ * unauthenticated events under a tenant's channel; instead the webhook is refused as retryable (503):
+ * Whapi delivers again and the events arrive once the record is repaired (the error log says which).
+ */
+export class WhapiChannelRecordUnusableError extends GatewayError {
+  constructor(channelId: string, cause: GatewayError) {
+    super('CHANNEL_RECORD_UNUSABLE', `whapi channel ${channelId}: ${cause.code}: ${cause.message}`, { retryable: true, cause });
+  }
+}
+
 const lookUpChannel = async (deps: Pick<ReceiverDeps, 'credentials'>, channelId: string): Promise<KnownChannel | undefined> => {
   try {
     const [owner, record] = await Promise.all([
@@ -34,6 +47,7 @@ const lookUpChannel = async (deps: Pick<ReceiverDeps, 'credentials'>, channelId:
     return { owner, record };
   } catch (error) {
     if (error instanceof ChannelNotFoundError) return undefined;
+    if (error instanceof GatewayError && !error.retryable) throw new WhapiChannelRecordUnusableError(channelId, error);
     throw error;
   }
 };
@@ -42,7 +56,8 @@ const lookUpChannel = async (deps: Pick<ReceiverDeps, 'credentials'>, channelId:
  * POST /webhooks/whapi/{channelId}: X-Gateway-Secret must equal the channel's webhook secret and the
  * body's channel_id the path's channel. Messages go to inbound-events (from_me echoes are skipped: the
  * raw archive keeps them), statuses to status-events. A channel no tenant owns has no secret to check
- * yet: its events are parked with the sha256 of the presented secret, checked at replay.
+ * yet: its events are parked with the sha256 of the presented secret, checked at replay; its
+ * malformed bodies are refused without storing anything (nobody authenticated them).
  */
 export const receiveWhapiWebhook = async (deps: ReceiverDeps, request: WhapiWebhookRequest): Promise<WebhookOutcome> => {
   const { channelId, body, presentedSecret } = request;
@@ -58,7 +73,7 @@ export const receiveWhapiWebhook = async (deps: ReceiverDeps, request: WhapiWebh
   try {
     webhook = parseWhapiWebhook(body);
   } catch (error) {
-    if (error instanceof MalformedWebhookError) {
+    if (error instanceof MalformedWebhookError && known !== undefined) {
       await archiveRawBody(deps.blobs, archive);
       deps.logger.warn({ channelId, archiveKey: archive.key, reason: error.message }, 'malformed whapi webhook archived');
     }
@@ -67,6 +82,7 @@ export const receiveWhapiWebhook = async (deps: ReceiverDeps, request: WhapiWebh
   if (webhook.channelId !== channelId) throw new ChannelMismatchError();
 
   const tenantId = known?.owner.tenantId;
+  const route: EventRoute = known === undefined ? { parkReason: 'unknown-channel' } : { tenantId: known.owner.tenantId };
   const batch = new EventBatch({
     provider: 'whapi',
     archiveKey: archive.key,
@@ -81,10 +97,10 @@ export const receiveWhapiWebhook = async (deps: ReceiverDeps, request: WhapiWebh
       deps.logger.info({ tenantId, channelId, providerMessageId }, 'echo skipped');
       continue;
     }
-    batch.addMessage(tenantId, { channelId, providerMessageId, contactId: whapiMessageContactId(item), item });
+    batch.addMessage(route, { channelId, providerMessageId, contactId: whapiMessageContactId(item), item });
   }
   for (const item of webhook.statuses) {
-    batch.addReceipt(tenantId, { channelId, contactId: whapiStatusContactId(item), item, ...whapiReceiptFields(item, receivedAt) });
+    batch.addReceipt(route, { channelId, contactId: whapiStatusContactId(item), item, ...whapiReceiptFields(item, receivedAt) });
   }
   if (webhook.ignoredKeys.length > 0) {
     deps.logger.info({ tenantId, channelId, keys: webhook.ignoredKeys, archiveKey: archive.key }, 'whapi webhook keys acknowledged');

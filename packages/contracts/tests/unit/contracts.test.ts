@@ -42,6 +42,25 @@ describe('queue contracts', () => {
   });
 });
 
+describe('parked events', () => {
+  const parked = fixture('parked.v1.json') as Record<string, unknown>;
+
+  it('parks a Meta event of a broken channel record with every app whose secret signed it', () => {
+    const meta = { ...parked, provider: 'meta', reason: 'channel-record-invalid', presentedSecretSha256: undefined, signedByMetaAppIds: ['app-1', 'app-2'] };
+
+    expect(ParkedEventV1.parse(meta)).toMatchObject({ reason: 'channel-record-invalid', signedByMetaAppIds: ['app-1', 'app-2'] });
+  });
+
+  it('refuses a park reason it does not know', () => {
+    expect(ParkedEventV1.safeParse({ ...parked, reason: 'tenant-paused' }).success).toBe(false);
+  });
+
+  it('refuses a parked event without its place in the webhook body', () => {
+    const { sequence: _dropped, ...withoutSequence } = parked;
+    expect(ParkedEventV1.safeParse(withoutSequence).success).toBe(false);
+  });
+});
+
 describe('gateway config', () => {
   it('fills in Graph and Whapi defaults', () => {
     const config = GatewayConfigV1.parse({

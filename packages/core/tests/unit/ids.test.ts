@@ -1,4 +1,4 @@
-import { conversationGroupId, fifoId, mediaObjectKey, rawArchiveKey, sha256Hex } from '../../src/ids';
+import { conversationGroupId, fifoId, mediaObjectKey, parkedEventKey, rawArchiveKey, sha256Hex } from '../../src/ids';
 
 describe('fifoId', () => {
   it('joins short printable parts with colons', () => {
@@ -45,5 +45,19 @@ describe('object keys', () => {
   it('keeps slashes of message ids out of media keys', () => {
     const key = mediaObjectKey('acme', 'meta', '100000000000001', 'wamid.a/b+c=', '.jpg');
     expect(key).toMatch(/^media\/acme\/meta\/100000000000001\/[0-9a-f]{40}\.jpg$/);
+  });
+
+  it('parks the same event from two senders under two keys, so one cannot overwrite the other', () => {
+    const dedupId = 'msg:whapi:NEWCH-1:in-1';
+
+    const genuine = parkedEventKey('whapi', 'NEWCH-1', dedupId, sha256Hex('real-secret'));
+    const forged = parkedEventKey('whapi', 'NEWCH-1', dedupId, sha256Hex('guessed'));
+
+    expect(genuine).not.toBe(forged);
+    expect(genuine).toBe(parkedEventKey('whapi', 'NEWCH-1', dedupId, sha256Hex('real-secret')));
+  });
+
+  it('keeps parked keys under their provider and channel, whatever the sender', () => {
+    expect(parkedEventKey('meta', '100000000000001', 'msg:meta:1:wamid.A', 'app-1,app-2')).toMatch(/^parked\/meta\/100000000000001\/[0-9a-f]{40}\.json$/);
   });
 });

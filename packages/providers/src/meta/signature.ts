@@ -14,24 +14,21 @@ const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const hmacSha256 = (secret: string, body: Uint8Array): Buffer => createHmac('sha256', secret).update(body).digest();
 
 /**
- * The appId whose secret produced `X-Hub-Signature-256: sha256=<hex>` over the raw body bytes, or
- * undefined (header missing, prefix absent, not 64 hex digits, or no secret matches). The body must be
- * the bytes exactly as received: Meta escapes non-ASCII as \uXXXX, so a re-serialized body never verifies.
+ * Every appId whose secret produced `X-Hub-Signature-256: sha256=<hex>` over the raw body bytes, in
+ * the order given; empty when none does (header missing, prefix absent, not 64 hex digits, or no
+ * secret matches). Apps may share a secret, so the caller decides which of them the webhook is for.
+ * Each secret is compared in constant time and every one is checked. The body must be the bytes
+ * exactly as received: Meta escapes non-ASCII as \uXXXX, so a re-serialized body never verifies.
  */
-export const verifyMetaSignature = (
-  rawBody: Uint8Array,
-  header: string | undefined,
-  apps: readonly MetaAppSecret[],
-): string | undefined => {
-  if (header === undefined || !header.startsWith(PREFIX)) return undefined;
+export const verifyMetaSignature = (rawBody: Uint8Array, header: string | undefined, apps: readonly MetaAppSecret[]): string[] => {
+  if (header === undefined || !header.startsWith(PREFIX)) return [];
   const hex = header.slice(PREFIX.length);
-  if (!HEX_SHA256.test(hex)) return undefined;
+  if (!HEX_SHA256.test(hex)) return [];
   const presented = Buffer.from(hex, 'hex');
-  for (const app of apps) {
+  return apps.filter((app) => {
     const expected = hmacSha256(app.appSecret, rawBody);
-    if (expected.length === presented.length && timingSafeEqual(expected, presented)) return app.appId;
-  }
-  return undefined;
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  }).map((app) => app.appId);
 };
 
 /** The header value Meta would send for this body (tests, local-mode tools, the sandbox). */

@@ -15,10 +15,10 @@ const apps = [
 describe('verifyMetaSignature', () => {
   it.each(vectors.map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
     // Act
-    const appId = verifyMetaSignature(utf8(vector.raw_body), vector.x_hub_signature_256, apps);
+    const appIds = verifyMetaSignature(utf8(vector.raw_body), vector.x_hub_signature_256, apps);
 
     // Assert
-    expect(appId).toBe(vector.valid ? 'gateway-app' : undefined);
+    expect(appIds).toEqual(vector.valid ? ['gateway-app'] : []);
   });
 
   it('verifies a body delivered base64-encoded once it is decoded to bytes', () => {
@@ -27,24 +27,36 @@ describe('verifyMetaSignature', () => {
     const delivered = Buffer.from(vector.raw_body, 'utf8').toString('base64');
 
     // Act
-    const appId = verifyMetaSignature(Buffer.from(delivered, 'base64'), vector.x_hub_signature_256, apps);
+    const appIds = verifyMetaSignature(Buffer.from(delivered, 'base64'), vector.x_hub_signature_256, apps);
 
     // Assert
-    expect(appId).toBe('gateway-app');
+    expect(appIds).toEqual(['gateway-app']);
   });
 
   it('does not verify the base64 text itself', () => {
     const vector = vectors[0]!;
     const delivered = Buffer.from(vector.raw_body, 'utf8').toString('base64');
 
-    expect(verifyMetaSignature(utf8(delivered), vector.x_hub_signature_256, apps)).toBeUndefined();
+    expect(verifyMetaSignature(utf8(delivered), vector.x_hub_signature_256, apps)).toEqual([]);
   });
 
   it('names the app whose secret signed the body when several apps are configured', () => {
     const body = utf8('{"object":"whatsapp_business_account","entry":[]}');
 
-    expect(verifyMetaSignature(body, metaSignatureHeader(body, 'another_secret_value'), apps)).toBe('other-app');
-    expect(verifyMetaSignature(body, metaSignatureHeader(body, appSecret), apps)).toBe('gateway-app');
+    expect(verifyMetaSignature(body, metaSignatureHeader(body, 'another_secret_value'), apps)).toEqual(['other-app']);
+    expect(verifyMetaSignature(body, metaSignatureHeader(body, appSecret), apps)).toEqual(['gateway-app']);
+  });
+
+  it('names every app whose secret signed the body when two apps share one secret', () => {
+    // Prepare
+    const body = utf8('{"object":"whatsapp_business_account","entry":[]}');
+    const sharing = [...apps, { appId: 'twin-app', appSecret }];
+
+    // Act
+    const appIds = verifyMetaSignature(body, metaSignatureHeader(body, appSecret), sharing);
+
+    // Assert
+    expect(appIds).toEqual(['gateway-app', 'twin-app']);
   });
 
   it.each([
@@ -59,20 +71,20 @@ describe('verifyMetaSignature', () => {
   ])('rejects %s', (_name, header) => {
     const body = utf8(vectors[0]!.raw_body);
 
-    expect(verifyMetaSignature(body, header, apps)).toBeUndefined();
+    expect(verifyMetaSignature(body, header, apps)).toEqual([]);
   });
 
   it('rejects every signature when no app is configured', () => {
     const vector = vectors[0]!;
 
-    expect(verifyMetaSignature(utf8(vector.raw_body), vector.x_hub_signature_256, [])).toBeUndefined();
+    expect(verifyMetaSignature(utf8(vector.raw_body), vector.x_hub_signature_256, [])).toEqual([]);
   });
 
   it('accepts the digest in upper case hex', () => {
     const vector = vectors[0]!;
     const upper = `sha256=${vector.x_hub_signature_256.slice('sha256='.length).toUpperCase()}`;
 
-    expect(verifyMetaSignature(utf8(vector.raw_body), upper, apps)).toBe('gateway-app');
+    expect(verifyMetaSignature(utf8(vector.raw_body), upper, apps)).toEqual(['gateway-app']);
   });
 });
 

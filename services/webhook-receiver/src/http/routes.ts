@@ -7,6 +7,10 @@ export type Route =
   | { kind: 'not-found' };
 
 const WHAPI_PATH = /^\/webhooks\/whapi\/([^/]+)$/;
+/** A Whapi channel id as it may appear in a bucket key and a log line: no `/`, no `..`, bounded. */
+const WHAPI_CHANNEL_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+const isWhapiChannelId = (channelId: string): boolean => WHAPI_CHANNEL_ID.test(channelId) && channelId !== '.' && channelId !== '..';
 
 const decodeSegment = (segment: string): string | undefined => {
   try {
@@ -28,7 +32,7 @@ export const matchRoute = (method: string, rawPath: string): Route => {
   const whapi = WHAPI_PATH.exec(path);
   if (whapi !== null) {
     const channelId = decodeSegment(whapi[1]!);
-    if (channelId === undefined || channelId === '') return { kind: 'not-found' };
+    if (channelId === undefined || !isWhapiChannelId(channelId)) return { kind: 'not-found' };
     return method === 'POST' ? { kind: 'whapi-webhook', channelId } : { kind: 'method-not-allowed', allow: 'POST' };
   }
   return { kind: 'not-found' };

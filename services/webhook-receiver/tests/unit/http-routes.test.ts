@@ -50,4 +50,29 @@ describe('HTTP routes', () => {
 
     expect(response.statusCode).toBe(404);
   });
+
+  it.each([
+    ['a dot-dot segment', '..'],
+    ['an encoded dot-dot segment', '%2E%2E'],
+    ['a single dot', '.'],
+    ['an encoded slash', 'TESTCH%2F..%2Fraw'],
+    ['a space', 'TEST%20CH'],
+    ['a non-ASCII letter', 'caf%C3%A9'],
+    ['more than 64 characters', 'C'.repeat(65)],
+  ])('answers a Whapi channel id with %s with 404 without asking the broker', async (_name, segment) => {
+    const world = receiverWorld();
+
+    const response = await handleHttpRequest(world.context, httpEvent({ method: 'POST', path: `/webhooks/whapi/${segment}`, body: '{}' }));
+
+    expect(response.statusCode).toBe(404);
+    expect(world.credentials.calls).toEqual([]);
+  });
+
+  it('routes a Whapi channel id of letters, digits, dots, dashes and underscores up to 64 characters', async () => {
+    const world = receiverWorld();
+
+    const response = await handleHttpRequest(world.context, httpEvent({ method: 'POST', path: `/webhooks/whapi/a.b_c-${'D'.repeat(58)}`, body: '{}' }));
+
+    expect(response.statusCode).toBe(401);
+  });
 });

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { InboundMessageEventV1, ParkedEventV1, ReceiptEventV1 } from '@wagw/contracts';
+import { CredentialsUnavailableError, SecretRecordInvalidError, TenantNotFoundError } from '@wagw/core/errors';
 import { conversationGroupId, parkedEventKey, rawArchiveKey } from '@wagw/core/ids';
 import { handleHttpRequest } from '../../src/http/handle-http-request';
 import { httpEvent, responseJson, signedMetaPost } from '../support/http-events';
-import { META_APP, OTHER_META_APP, receiverWorld } from '../support/receiver-fakes';
+import { META_APP, OTHER_META_APP, metaChannel, receiverWorld } from '../support/receiver-fakes';
 import type { ReceiverWorld } from '../support/receiver-fakes';
 import { fixtureJson, fixtureText } from '../support/shared-fixtures';
 
@@ -211,8 +212,8 @@ describe('POST /webhooks/meta with a valid signature', () => {
     expect(response.statusCode).toBe(200);
     expect(responseJson(response)).toMatchObject({ messages: 1, statuses: 0, parked: 2 });
     expect(world.publisher.bodiesOn('inbound-events').map((event) => event.providerMessageId)).toEqual(['wamid.A1']);
-    const messageKey = parkedEventKey('meta', PN_UNKNOWN, `msg:meta:${PN_UNKNOWN}:wamid.U1`);
-    const receiptKey = parkedEventKey('meta', PN_UNKNOWN, `receipt:meta:${PN_UNKNOWN}:wamid.U-OUT:delivered`);
+    const messageKey = parkedEventKey('meta', PN_UNKNOWN, `msg:meta:${PN_UNKNOWN}:wamid.U1`, META_APP.appId);
+    const receiptKey = parkedEventKey('meta', PN_UNKNOWN, `receipt:meta:${PN_UNKNOWN}:wamid.U-OUT:delivered`, META_APP.appId);
     expect(world.blobs.keysUnder('parked/')).toEqual([messageKey, receiptKey].sort());
     const parkedMessage = ParkedEventV1.parse(world.blobs.json(messageKey));
     expect(parkedMessage).toMatchObject({
@@ -221,12 +222,100 @@ describe('POST /webhooks/meta with a valid signature', () => {
       channelId: PN_UNKNOWN,
       queue: 'inbound-events',
       parkedAt: RECEIVED_AT,
-      signedByMetaAppId: META_APP.appId,
+      sequence: 0,
+      signedByMetaAppIds: [META_APP.appId],
     });
     expect(parkedMessage.event).not.toHaveProperty('tenantId');
     expect(InboundMessageEventV1.safeParse({ ...parkedMessage.event, tenantId: 'later' }).success).toBe(true);
-    expect(ParkedEventV1.parse(world.blobs.json(receiptKey)).queue).toBe('status-events');
+    expect(ParkedEventV1.parse(world.blobs.json(receiptKey))).toMatchObject({ queue: 'status-events', sequence: 1 });
     expect(world.logs).toContainEqual(expect.objectContaining({ msg: 'unknown meta number: event parked', channelId: PN_UNKNOWN }));
+  });
+
+  it('records where each parked event sat in its webhook body', async () => {
+    // Prepare: one known event first, then two events of an unknown number.
+    const world = receiverWorld();
+    const raw = envelope([
+      change(PN_A, { messages: [text('wamid.A1', '1')] }),
+      change(PN_UNKNOWN, { messages: [text('wamid.U1', '9'), text('wamid.U2', '9')] }),
+    ]);
+
+    // Act
+    const response = await post(world, raw);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    const parked = world.blobs.keysUnder('parked/').map((key) => ParkedEventV1.parse(world.blobs.json(key)));
+    expect(parked.map((event) => [event.event.providerMessageId, event.sequence]).sort()).toEqual([
+      ['wamid.U1', 1],
+      ['wamid.U2', 2],
+    ]);
+  });
+
+  it('parks an unknown number with every app whose secret verifies the signature', async () => {
+    // Prepare: two apps share one secret.
+    const twin = { appId: 'app-twin', appSecret: META_APP.appSecret, verifyToken: 'twin-verify-token' };
+    const world = receiverWorld({ metaApps: [META_APP, twin] });
+
+    // Act
+    const response = await post(world, envelope([change(PN_UNKNOWN, { messages: [text('wamid.U1', '9')] })]));
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    const [key] = world.blobs.keysUnder('parked/');
+    expect(key).toBe(parkedEventKey('meta', PN_UNKNOWN, `msg:meta:${PN_UNKNOWN}:wamid.U1`, 'app-gateway,app-twin'));
+    expect(ParkedEventV1.parse(world.blobs.json(key!)).signedByMetaAppIds).toEqual([META_APP.appId, 'app-twin']);
+  });
+
+  it('keeps an event parked by one app when another app sends the same message id', async () => {
+    // Prepare
+    const world = receiverWorld();
+    const genuine = envelope([change(PN_UNKNOWN, { messages: [text('wamid.U1', '9', 'genuine')] })]);
+    const other = envelope([change(PN_UNKNOWN, { messages: [text('wamid.U1', '9', 'other')] })]);
+    await post(world, genuine);
+
+    // Act
+    const response = await post(world, other, OTHER_META_APP.appSecret);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    const genuineKey = parkedEventKey('meta', PN_UNKNOWN, `msg:meta:${PN_UNKNOWN}:wamid.U1`, META_APP.appId);
+    expect(world.blobs.keysUnder('parked/')).toHaveLength(2);
+    expect(ParkedEventV1.parse(world.blobs.json(genuineKey)).event.item).toMatchObject({ text: { body: 'genuine' } });
+  });
+
+  it.each([
+    ['a broken secret record', new SecretRecordInvalidError('wagw/tenants/tenant-b', 'database.url: Invalid input')],
+    ['a missing tenant', new TenantNotFoundError('tenant-b')],
+  ])("parks the events of a number with %s and still queues the other tenants' events", async (_name, refusal) => {
+    // Prepare
+    const world = receiverWorld();
+    const resolve = world.credentials.resolveChannel.bind(world.credentials);
+    world.credentials.resolveChannel = (provider, channelId) => (channelId === PN_B ? Promise.reject(refusal) : resolve(provider, channelId));
+    const raw = envelope([change(PN_A, { messages: [text('wamid.A1', '1')] }), change(PN_B, { messages: [text('wamid.B1', '2')] })]);
+
+    // Act
+    const response = await post(world, raw);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(responseJson(response)).toMatchObject({ messages: 1, parked: 1 });
+    expect(world.publisher.bodiesOn('inbound-events')).toEqual([expect.objectContaining({ tenantId: 'tenant-a', providerMessageId: 'wamid.A1' })]);
+    const key = parkedEventKey('meta', PN_B, `msg:meta:${PN_B}:wamid.B1`, META_APP.appId);
+    expect(ParkedEventV1.parse(world.blobs.json(key))).toMatchObject({ reason: 'channel-record-invalid', channelId: PN_B, signedByMetaAppIds: [META_APP.appId] });
+    expect(world.logs).toContainEqual(expect.objectContaining({ msg: 'meta number has an unusable channel record', phoneNumberId: PN_B, code: refusal.code }));
+  });
+
+  it('accepts a number of an app that shares its secret with an app listed before it', async () => {
+    // Prepare
+    const twin = { appId: 'app-twin', appSecret: META_APP.appSecret, verifyToken: 'twin-verify-token' };
+    const world = receiverWorld({ metaApps: [META_APP, twin], channels: [metaChannel('tenant-t', PN_A, twin.appId)] });
+
+    // Act
+    const response = await post(world, envelope([change(PN_A, { messages: [text('wamid.T1', '1')] })]));
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    expect(world.publisher.bodiesOn('inbound-events')).toEqual([expect.objectContaining({ tenantId: 'tenant-t' })]);
   });
 
   it('logs value.errors at warn with the tenant and the codes', async () => {
@@ -390,6 +479,22 @@ describe('POST /webhooks/meta when storage fails', () => {
 
     const response = await post(world, fixtureText('meta-webhook-text.json'));
 
+    expect(response.statusCode).toBe(503);
+    expectNothingStored(world);
+  });
+
+  it('answers 503 and stores nothing when the broker cannot resolve one number for now', async () => {
+    // Prepare
+    const world = receiverWorld();
+    const resolve = world.credentials.resolveChannel.bind(world.credentials);
+    world.credentials.resolveChannel = (provider, channelId) =>
+      channelId === PN_B ? Promise.reject(new CredentialsUnavailableError('broker throttled')) : resolve(provider, channelId);
+    const raw = envelope([change(PN_A, { messages: [text('wamid.A1', '1')] }), change(PN_B, { messages: [text('wamid.B1', '2')] })]);
+
+    // Act
+    const response = await post(world, raw);
+
+    // Assert
     expect(response.statusCode).toBe(503);
     expectNothingStored(world);
   });

@@ -1,4 +1,5 @@
 import { InboundMessageEventV1, ParkedEventV1, ReceiptEventV1 } from '@wagw/contracts';
+import { SecretRecordInvalidError } from '@wagw/core/errors';
 import { conversationGroupId, parkedEventKey, rawArchiveKey, sha256Hex } from '@wagw/core/ids';
 import { handleHttpRequest } from '../../src/http/handle-http-request';
 import { responseJson, whapiPost } from '../support/http-events';
@@ -169,6 +170,23 @@ describe('POST /webhooks/whapi/{channelId} refusals', () => {
     expect(world.publisher.published).toEqual([]);
   });
 
+  it('answers 503, storing nothing, when the channel record is broken: the secret cannot be checked until it is repaired', async () => {
+    // Prepare
+    const world = receiverWorld();
+    const refusal = () => Promise.reject(new SecretRecordInvalidError('wagw/tenants/tenant-w', 'channels.0.webhookSecret: Invalid input'));
+    world.credentials.resolveChannel = refusal;
+    world.credentials.getChannelCredentials = refusal;
+
+    // Act
+    const response = await post(world, fixtureText('whapi-webhook-message.json'));
+
+    // Assert
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '1' });
+    expectNothingStored(world);
+    expect(world.logs).toContainEqual(expect.objectContaining({ msg: 'webhook not stored: the provider will retry', code: 'CHANNEL_RECORD_UNUSABLE' }));
+  });
+
   it('answers 503 when publishing fails', async () => {
     const world = receiverWorld();
     world.publisher.failWith = new Error('throttled');
@@ -203,18 +221,67 @@ describe('POST /webhooks/whapi/{channelId} for a channel no tenant owns', () => 
     expect(response.statusCode).toBe(200);
     expect(responseJson(response)).toMatchObject({ messages: 0, statuses: 0, parked: 2, echoesSkipped: 1 });
     expect(world.publisher.published).toEqual([]);
-    const messageKey = parkedEventKey('whapi', UNKNOWN, `msg:whapi:${UNKNOWN}:in-1`);
-    const receiptKey = parkedEventKey('whapi', UNKNOWN, `receipt:whapi:${UNKNOWN}:out-1:delivered`);
+    const messageKey = parkedEventKey('whapi', UNKNOWN, `msg:whapi:${UNKNOWN}:in-1`, sha256Hex(PRESENTED));
+    const receiptKey = parkedEventKey('whapi', UNKNOWN, `receipt:whapi:${UNKNOWN}:out-1:delivered`, sha256Hex(PRESENTED));
     expect(world.blobs.keysUnder('parked/')).toEqual([messageKey, receiptKey].sort());
     for (const key of [messageKey, receiptKey]) {
       const parked = ParkedEventV1.parse(world.blobs.json(key));
-      expect(parked).toMatchObject({ provider: 'whapi', channelId: UNKNOWN, presentedSecretSha256: sha256Hex(PRESENTED) });
+      expect(parked).toMatchObject({ reason: 'unknown-channel', provider: 'whapi', channelId: UNKNOWN, presentedSecretSha256: sha256Hex(PRESENTED) });
       expect(parked.event).not.toHaveProperty('tenantId');
     }
     expect(world.blobs.keysUnder('raw/whapi/')).toHaveLength(1);
     const stored = [...world.blobs.objects.entries()].filter(([key]) => key.startsWith('parked/'));
     for (const [, object] of stored) expect(Buffer.from(object.body).toString('utf8')).not.toContain(PRESENTED);
     expect(world.rawLogs.join('\n')).not.toContain(PRESENTED);
+  });
+
+  it('keeps an event parked with one secret when a sender with another secret sends the same message id', async () => {
+    // Prepare
+    const world = receiverWorld();
+    const message = (body: string) =>
+      JSON.stringify({ channel_id: UNKNOWN, messages: [{ id: 'in-1', from_me: false, chat_id: CHAT, type: 'text', text: { body } }] });
+    await post(world, message('genuine'), PRESENTED, UNKNOWN);
+
+    // Act
+    const response = await post(world, message('forged'), 'guessed-secret', UNKNOWN);
+
+    // Assert
+    expect(response.statusCode).toBe(200);
+    const genuineKey = parkedEventKey('whapi', UNKNOWN, `msg:whapi:${UNKNOWN}:in-1`, sha256Hex(PRESENTED));
+    expect(world.blobs.keysUnder('parked/')).toHaveLength(2);
+    expect(ParkedEventV1.parse(world.blobs.json(genuineKey)).event.item).toMatchObject({ text: { body: 'genuine' } });
+  });
+
+  it('records where each parked event sat in its webhook body', async () => {
+    // Prepare
+    const world = receiverWorld();
+    const raw = JSON.stringify({
+      channel_id: UNKNOWN,
+      messages: [
+        { id: 'in-1', from_me: false, chat_id: CHAT, type: 'text', text: { body: 'first' } },
+        { id: 'in-2', from_me: false, chat_id: CHAT, type: 'text', text: { body: 'second' } },
+      ],
+    });
+
+    // Act
+    await post(world, raw, PRESENTED, UNKNOWN);
+
+    // Assert
+    const parked = world.blobs.keysUnder('parked/').map((key) => ParkedEventV1.parse(world.blobs.json(key)));
+    expect(parked.map((event) => [event.event.providerMessageId, event.sequence]).sort()).toEqual([
+      ['in-1', 0],
+      ['in-2', 1],
+    ]);
+  });
+
+  it('refuses a malformed body for an unknown channel with 400 and stores nothing', async () => {
+    const world = receiverWorld();
+
+    const response = await post(world, `{"channel_id":"${UNKNOWN}","messages":[{"type":"text"}]}`, PRESENTED, UNKNOWN);
+
+    expect(response.statusCode).toBe(400);
+    expect(responseJson(response)).toMatchObject({ error: { code: 'WEBHOOK_MALFORMED' } });
+    expectNothingStored(world);
   });
 
   it('refuses an unknown channel without any secret with 401, storing nothing', async () => {
