@@ -15,6 +15,9 @@ import { BlobStoreError } from './errors';
 const isMissing = (error: unknown): boolean =>
   error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
 
+const disposition = ({ contentDisposition }: BlobPutOptions): { ContentDisposition?: string } =>
+  contentDisposition === undefined ? {} : { ContentDisposition: contentDisposition };
+
 /** BlobStore over one private S3 bucket; every object is encrypted at rest (SSE-S3). */
 export interface S3BlobStoreOptions {
   /** Keys per ListObjectsV2 page; default S3's 1000. */
@@ -39,6 +42,7 @@ export class S3BlobStore implements BlobStore {
             Key: key,
             Body: body,
             ContentType: options.contentType,
+            ...disposition(options),
             ServerSideEncryption: 'AES256',
           },
           queueSize: 2,
@@ -52,6 +56,7 @@ export class S3BlobStore implements BlobStore {
           Key: key,
           Body: body,
           ContentType: options.contentType,
+          ...disposition(options),
           ContentLength: options.contentLength ?? (typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength),
           ServerSideEncryption: 'AES256',
         }),

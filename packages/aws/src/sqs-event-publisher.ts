@@ -20,31 +20,37 @@ export interface SqsEventPublisherOptions {
 interface Entry {
   id: string;
   message: QueueMessage;
+  groupId: string;
   bytes: number;
 }
 
-/** Groups entries into SendMessageBatch calls of at most 10 entries and 256 KiB of bodies, in order. */
-export const chunkEntries = <T extends { bytes: number }>(entries: readonly T[]): T[][] => {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let currentBytes = 0;
-  for (const entry of entries) {
-    if (current.length > 0 && (current.length === SQS_MAX_BATCH_ENTRIES || currentBytes + entry.bytes > SQS_MAX_BATCH_BYTES)) {
-      chunks.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(entry);
-    currentBytes += entry.bytes;
+/**
+ * The entries of the next SendMessageBatch call: the first pending entry of each message group, in
+ * order, within 10 entries and 256 KiB of bodies. One entry per group is what keeps a group's order:
+ * a batch is resent entry by entry, so a failed first entry resent after its group's second would
+ * land behind it. A group's next entry waits for a later call, made only once this one fully succeeded.
+ */
+export const nextBatch = <T extends { bytes: number; groupId: string }>(pending: readonly T[]): T[] => {
+  const batch: T[] = [];
+  const seenGroups = new Set<string>();
+  let bytes = 0;
+  for (const entry of pending) {
+    if (batch.length === SQS_MAX_BATCH_ENTRIES) break;
+    if (seenGroups.has(entry.groupId)) continue;
+    // Marked even when the entry does not fit: no later entry of its group may go before it.
+    seenGroups.add(entry.groupId);
+    if (batch.length > 0 && bytes + entry.bytes > SQS_MAX_BATCH_BYTES) continue;
+    batch.push(entry);
+    bytes += entry.bytes;
   }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return batch;
 };
 
 /**
- * EventPublisher over SQS FIFO queues. Resolves only when every message is queued. Chunks are sent one
- * after another so that messages of one group keep their order; resent entries keep their
- * deduplication id, so a resend of an entry SQS did take is dropped as a duplicate.
+ * EventPublisher over SQS FIFO queues. Resolves only when every message is queued. Calls are made one
+ * after another, each with at most one message per group (see nextBatch), so that messages of one
+ * group keep their order; resent entries keep their deduplication id, so a resend of an entry SQS did
+ * take is dropped as a duplicate.
  */
 export class SqsEventPublisher implements EventPublisher {
   private readonly resendRounds: number;
@@ -66,10 +72,12 @@ export class SqsEventPublisher implements EventPublisher {
 
     const entries: Entry[] = messages.map((message, index) => {
       const body = asciiJson(message.body);
-      return { id: `m${index}`, message: { ...message, body }, bytes: body.length };
+      return { id: `m${index}`, message: { ...message, body }, groupId: message.groupId, bytes: body.length };
     });
+    let pending = entries;
     let queued = 0;
-    for (const chunk of chunkEntries(entries)) {
+    while (pending.length > 0) {
+      const chunk = nextBatch(pending);
       const outcome = await this.sendChunk(queueUrl, chunk);
       if (outcome.kind !== 'queued') {
         // Later chunks are not sent: the caller fails and is retried, and deduplication ids make the retry safe.
@@ -80,6 +88,8 @@ export class SqsEventPublisher implements EventPublisher {
         });
       }
       queued += chunk.length;
+      const sent = new Set(chunk);
+      pending = pending.filter((entry) => !sent.has(entry));
     }
   }
 

@@ -32,6 +32,8 @@ export interface EventPublisher {
 export interface BlobPutOptions {
   contentType: string;
   contentLength?: number;
+  /** Content-Disposition served with the object (e.g. 'attachment', so a presigned URL never renders it inline). */
+  contentDisposition?: string;
 }
 
 /** The gateway's private bucket (raw archive, parked events, media). */

@@ -10,7 +10,7 @@ import type { MigrationResult } from '@wagw/tenant-db/migration';
 import { startApiGatewayAdapter } from './api-gateway-adapter';
 import type { ApiGatewayAdapter, HttpApiHandler } from './api-gateway-adapter';
 import { applyServiceEnvironment, inheritedLogLevel } from './config';
-import { createGatewayResources } from '@wagw/emulator/gateway-resources';
+import { GATEWAY_QUEUES, createGatewayResources } from '@wagw/emulator/gateway-resources';
 import type { GatewayQueueOverrides } from '@wagw/emulator/gateway-resources';
 import { startEmulator } from '@wagw/emulator/start-emulator';
 import type { RunningEmulator } from '@wagw/emulator/start-emulator';
@@ -24,7 +24,7 @@ import { resolveDatabaseSettings, withResolvedPglitePaths } from './pglite-paths
 import { startProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
 import type { ProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
 import type { SandboxTokens } from '@wagw/provider-sandbox/sandbox-context';
-import { LambdaQueuePoller } from './queue-poller';
+import { LambdaQueuePoller, functionTimeoutWithin } from './queue-poller';
 import type { SqsLambdaHandler } from './queue-poller';
 import { CREDENTIALS_BROKER_FUNCTION, LOCAL_ADMIN_FUNCTION, LOCAL_REGION, serviceEnvironment } from './service-environment';
 
@@ -62,6 +62,32 @@ export interface LocalGatewayOptions {
 }
 
 export type LocalFunctionName = 'inbound-writer' | 'webhook-media';
+
+/** The queue each local function consumes, as its event source mapping would. */
+export const LOCAL_FUNCTION_QUEUES: Readonly<Record<LocalFunctionName, QueueRole>> = {
+  'inbound-writer': 'inbound-events',
+  'webhook-media': 'media-jobs',
+};
+
+/**
+ * A function's poller settings: the caller's, over these defaults. The media function takes one job
+ * per invocation, so a long download never keeps other jobs in flight until the timeout. The function
+ * timeout is always below the queue's visibility timeout: a timed-out batch would otherwise run
+ * beside its own redelivery.
+ */
+export const localPollerSettings = (
+  functionName: LocalFunctionName,
+  settings: LocalPollerSettings = {},
+  queues: GatewayQueueOverrides = {},
+): LocalPollerSettings & { batchSize: number; functionTimeoutMs: number } => {
+  const role = LOCAL_FUNCTION_QUEUES[functionName];
+  const timeoutLimitMs = functionTimeoutWithin(queues[role]?.visibilityTimeoutSeconds ?? GATEWAY_QUEUES[role].visibilityTimeoutSeconds);
+  return {
+    ...settings,
+    batchSize: settings.batchSize ?? (functionName === 'webhook-media' ? 1 : 10),
+    functionTimeoutMs: Math.min(settings.functionTimeoutMs ?? timeoutLimitMs, timeoutLimitMs),
+  };
+};
 
 export interface TenantMigration {
   tenantId: string;
@@ -257,20 +283,19 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
     // Stopped after the pollers (the stack unwinds newest first): no batch is using a pool by then.
     stack.push({ name: 'tenant-pools', stop: () => writer.closeConnections() });
 
-    const pollerFor = (functionName: LocalFunctionName, role: QueueRole, handler: SqsLambdaHandler): LambdaQueuePoller =>
+    const pollerFor = (functionName: LocalFunctionName, handler: SqsLambdaHandler): LambdaQueuePoller =>
       new LambdaQueuePoller({
         sqs,
-        queueUrl: resources.queueUrls[role],
+        queueUrl: resources.queueUrls[LOCAL_FUNCTION_QUEUES[functionName]],
         handler,
         functionName,
         region: LOCAL_REGION,
         logger,
-        batchSize: 10,
-        ...options.pollers?.[functionName],
+        ...localPollerSettings(functionName, options.pollers?.[functionName], options.queues),
       });
     const pollers: Record<LocalFunctionName, LambdaQueuePoller> = {
-      'inbound-writer': pollerFor('inbound-writer', 'inbound-events', writer.handler as SqsLambdaHandler),
-      'webhook-media': pollerFor('webhook-media', 'media-jobs', media.handler as SqsLambdaHandler),
+      'inbound-writer': pollerFor('inbound-writer', writer.handler as SqsLambdaHandler),
+      'webhook-media': pollerFor('webhook-media', media.handler as SqsLambdaHandler),
     };
     // status-events.fifo has no consumer until the outbound path: its messages wait there.
     for (const [name, poller] of Object.entries(pollers)) {

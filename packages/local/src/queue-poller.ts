@@ -22,7 +22,11 @@ export interface LambdaQueuePollerOptions {
   visibilityTimeoutSeconds?: number;
   /** Parallel pollers, like an event source mapping's concurrency. Default 1. */
   concurrency?: number;
-  /** The handler's timeout, reported by context.getRemainingTimeInMillis(). Default 30 s. */
+  /**
+   * The handler's timeout, reported by context.getRemainingTimeInMillis(). Keep it below the queue's
+   * visibility timeout (see functionTimeoutWithin). Default: within visibilityTimeoutSeconds when
+   * that is set, else 25 s (within SQS's default visibility timeout of 30 s).
+   */
   functionTimeoutMs?: number;
   region?: string;
   logger?: LocalLogger;
@@ -118,6 +122,18 @@ export const settleBatch = (
   };
 };
 
+/**
+ * A function timeout strictly below a visibility timeout: an invocation that times out must be over
+ * before its messages can be delivered again, or the batch would run twice at once. 5 s of margin,
+ * or half the visibility timeout when that is shorter than 10 s.
+ */
+export const functionTimeoutWithin = (visibilityTimeoutSeconds: number): number => {
+  const visibilityMs = visibilityTimeoutSeconds * 1000;
+  return Math.max(visibilityMs - 5000, visibilityMs / 2);
+};
+
+const DEFAULT_FUNCTION_TIMEOUT_MS = functionTimeoutWithin(30);
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Like Lambda's function timeout: the invocation counts as failed (the work itself cannot be killed here). */
@@ -156,7 +172,9 @@ export class LambdaQueuePoller {
       batchSize,
       waitTimeSeconds,
       concurrency: Math.max(1, options.concurrency ?? 1),
-      functionTimeoutMs: options.functionTimeoutMs ?? 30_000,
+      functionTimeoutMs:
+        options.functionTimeoutMs ??
+        (options.visibilityTimeoutSeconds === undefined ? DEFAULT_FUNCTION_TIMEOUT_MS : functionTimeoutWithin(options.visibilityTimeoutSeconds)),
       region: options.region ?? 'us-east-1',
       logger: options.logger ?? silentLogger,
       sqs: options.sqs,

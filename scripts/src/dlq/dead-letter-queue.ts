@@ -25,7 +25,11 @@ export interface DeadLetterListing {
 
 export interface RedriveResult {
   replayed: { messageId: string; groupId: string; deduplicationId: string }[];
-  /** Messages that could not be re-sent; they stay on the DLQ (made visible again). */
+  /**
+   * Messages that could not be re-sent, or were re-sent but could not be deleted (the reason says
+   * which); they stay on the DLQ (made visible again), and so do the later messages of a group whose
+   * message could not be re-sent.
+   */
   failed: { messageId: string; reason: string }[];
 }
 
@@ -34,7 +38,6 @@ export interface RedriveOptions {
   sourceUrl: string;
   /** Stop after this many messages (default: until the DLQ is empty). */
   max?: number;
-  now?: () => Date;
 }
 
 const LISTING_VISIBILITY_SECONDS = 30;
@@ -109,62 +112,83 @@ export const listDeadLetters = async (sqs: SQSClient, dlqUrl: string, options: {
 
 /**
  * A dedup id for the replayed copy: the original one would be swallowed by FIFO deduplication if
- * the original was sent within the last five minutes.
+ * the original was sent within the last five minutes. It is derived from the DLQ message's id, so a
+ * second replay of the same dead letter (its delete failed, or the run was repeated) within five
+ * minutes is dropped as a duplicate instead of being delivered twice.
  */
-export const replayDeduplicationId = (original: string, replayedAt: Date): string => fifoId(original, `replay-${replayedAt.getTime()}`);
+export const replayDeduplicationId = (original: string, dlqMessageId: string): string => fifoId(original, 'replay', dlqMessageId);
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Moves dead letters back to their source queue, one at a time in DLQ order (which keeps each
  * group's order): re-send with the same group id and body, then delete from the DLQ. A message is
- * deleted only after its copy is durably on the source queue. SQS's StartMessageMoveTask would do
- * this in AWS, but fauxqs does not implement it, and this works against both.
+ * deleted only after its copy is durably on the source queue. When a message cannot be re-sent,
+ * every later message of its group stays on the DLQ untouched, so nothing overtakes it. Messages
+ * left on the DLQ are held in flight until the run ends (so receives reach the other groups), then
+ * made visible again. SQS's StartMessageMoveTask would do this in AWS, but fauxqs does not
+ * implement it, and this works against both.
  */
 export const redriveDeadLetters = async (sqs: SQSClient, options: RedriveOptions): Promise<RedriveResult> => {
-  const now = options.now ?? (() => new Date());
   const max = options.max ?? Number.POSITIVE_INFINITY;
   const result: RedriveResult = { replayed: [], failed: [] };
-  const failedIds = new Set<string>();
-  while (result.replayed.length < max) {
-    const batch = await receive(sqs, options.dlqUrl, LISTING_VISIBILITY_SECONDS);
-    const fresh = batch.filter((message) => !failedIds.has(message.MessageId ?? ''));
-    if (fresh.length === 0) {
-      await release(sqs, options.dlqUrl, batch);
-      break;
+  const settled = new Set<string>();
+  const blockedGroups = new Set<string>();
+  // By message id: a message received again (its visibility ran out) is released with its newest handle.
+  const held = new Map<string, Message>();
+  const fail = (message: Message, letter: DeadLetter, reason: string): void => {
+    settled.add(letter.messageId);
+    held.set(letter.messageId, message);
+    result.failed.push({ messageId: letter.messageId, reason });
+  };
+
+  try {
+    for (;;) {
+      const batch = await receive(sqs, options.dlqUrl, LISTING_VISIBILITY_SECONDS);
+      let progressed = false;
+      for (const message of batch) {
+        const letter = toDeadLetter(message);
+        const blocked = letter.groupId !== undefined && blockedGroups.has(letter.groupId);
+        if (settled.has(letter.messageId) || blocked || result.replayed.length >= max) {
+          held.set(letter.messageId, message);
+          continue;
+        }
+        progressed = true;
+        if (letter.groupId === undefined) {
+          fail(message, letter, 'no MessageGroupId (not a FIFO message)');
+          continue;
+        }
+        const deduplicationId = replayDeduplicationId(letter.deduplicationId ?? letter.messageId, letter.messageId);
+        try {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: options.sourceUrl,
+              MessageBody: letter.body,
+              MessageGroupId: letter.groupId,
+              MessageDeduplicationId: deduplicationId,
+              ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+            }),
+          );
+        } catch (error) {
+          blockedGroups.add(letter.groupId);
+          fail(message, letter, reasonOf(error));
+          continue;
+        }
+        try {
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: options.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }));
+        } catch (error) {
+          // The copy is queued, so the group's later messages may follow it; replaying this one again
+          // within five minutes is deduplicated (same replay id).
+          fail(message, letter, `re-sent (dedup ${deduplicationId}) but not deleted from the DLQ: ${reasonOf(error)}`);
+          continue;
+        }
+        result.replayed.push({ messageId: letter.messageId, groupId: letter.groupId, deduplicationId });
+      }
+      if (!progressed || result.replayed.length >= max) break;
     }
-    const untouched: Message[] = batch.filter((message) => failedIds.has(message.MessageId ?? ''));
-    for (const message of fresh) {
-      const letter = toDeadLetter(message);
-      if (result.replayed.length >= max) {
-        untouched.push(message);
-        continue;
-      }
-      if (letter.groupId === undefined) {
-        failedIds.add(letter.messageId);
-        result.failed.push({ messageId: letter.messageId, reason: 'no MessageGroupId (not a FIFO message)' });
-        untouched.push(message);
-        continue;
-      }
-      const deduplicationId = replayDeduplicationId(letter.deduplicationId ?? letter.messageId, now());
-      try {
-        await sqs.send(
-          new SendMessageCommand({
-            QueueUrl: options.sourceUrl,
-            MessageBody: letter.body,
-            MessageGroupId: letter.groupId,
-            MessageDeduplicationId: deduplicationId,
-            ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
-          }),
-        );
-      } catch (error) {
-        failedIds.add(letter.messageId);
-        result.failed.push({ messageId: letter.messageId, reason: error instanceof Error ? error.message : String(error) });
-        untouched.push(message);
-        continue;
-      }
-      await sqs.send(new DeleteMessageCommand({ QueueUrl: options.dlqUrl, ReceiptHandle: message.ReceiptHandle ?? '' }));
-      result.replayed.push({ messageId: letter.messageId, groupId: letter.groupId, deduplicationId });
-    }
-    await release(sqs, options.dlqUrl, untouched);
+  } finally {
+    // Best effort: what is not released becomes visible again when its visibility timeout ends.
+    await release(sqs, options.dlqUrl, [...held.values()]).catch(() => undefined);
   }
   return result;
 };

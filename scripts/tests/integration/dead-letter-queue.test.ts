@@ -45,6 +45,26 @@ describe('dead-letter queue tools against the emulator', () => {
     );
   };
 
+  const clients: SQSClient[] = [];
+  afterEach(() => clients.splice(0).forEach((client) => client.destroy()));
+
+  /** An SQS client on the emulator whose `commandName` calls fail (at most `times` times) when `when` says so. */
+  const failingClient = (commandName: string, when: (input: Record<string, unknown>) => boolean, times = Number.POSITIVE_INFINITY): SQSClient => {
+    const client = createSqsClient({ endpoint: emulator.endpoint });
+    let left = times;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === commandName && left > 0 && when(args.input as Record<string, unknown>)) {
+          left -= 1;
+          throw new Error(`${commandName} refused by the test`);
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'failSome' },
+    );
+    clients.push(client);
+    return client;
+  };
   /** Receives and deletes everything (a FIFO group delivers its next message only after the previous is deleted). */
   const drain = async (queueUrl: string): Promise<{ body: string; group?: string; dedup?: string }[]> => {
     const found: { body: string; group?: string; dedup?: string }[] = [];
@@ -82,13 +102,11 @@ describe('dead-letter queue tools against the emulator', () => {
     await deadLetter('{"n":1}', 'acme:100:155', 'msg:meta:100:wamid.1');
     await deadLetter('{"n":2}', 'acme:100:155', 'msg:meta:100:wamid.2');
     await deadLetter('{"n":3}', 'acme:100:166', 'msg:meta:100:wamid.3');
-    const replayedAt = new Date('2025-10-09T09:00:00.000Z');
 
     // Act
     const result = await redriveDeadLetters(sqs, {
       dlqUrl: resources.dlqUrls['inbound-events'],
       sourceUrl: resources.queueUrls['inbound-events'],
-      now: () => replayedAt,
     });
 
     // Assert
@@ -97,10 +115,11 @@ describe('dead-letter queue tools against the emulator', () => {
     expect(await approximateCount(sqs, resources.dlqUrls['inbound-events'])).toBe(0);
     const moved = await drain(resources.queueUrls['inbound-events']);
     expect(moved.filter((message) => message.group === 'acme:100:155').map((message) => message.body)).toEqual(['{"n":1}', '{"n":2}']);
+    const third = result.replayed.find((replayed) => replayed.groupId === 'acme:100:166');
     expect(moved.find((message) => message.body === '{"n":3}')).toEqual({
       body: '{"n":3}',
       group: 'acme:100:166',
-      dedup: replayDeduplicationId('msg:meta:100:wamid.3', replayedAt),
+      dedup: replayDeduplicationId('msg:meta:100:wamid.3', third?.messageId ?? ''),
     });
   });
 
@@ -122,6 +141,42 @@ describe('dead-letter queue tools against the emulator', () => {
 
     // Assert
     expect((await drain(resources.queueUrls['inbound-events'])).map((message) => message.body)).toEqual(['{"n":9}']);
+  });
+
+  it('leaves a message that could not be re-sent and every later message of its group on the DLQ, in order', async () => {
+    // Prepare: n2 cannot be re-sent; n3 (same group) must not overtake it, g2 is not held up
+    await deadLetter('{"n":1}', 'g1', 'd1');
+    await deadLetter('{"n":2}', 'g1', 'd2');
+    await deadLetter('{"n":3}', 'g1', 'd3');
+    await deadLetter('{"n":4}', 'g2', 'd4');
+    const flaky = failingClient('SendMessageCommand', (input) => input.MessageBody === '{"n":2}');
+
+    // Act
+    const result = await redriveDeadLetters(flaky, { dlqUrl: resources.dlqUrls['inbound-events'], sourceUrl: resources.queueUrls['inbound-events'] });
+
+    // Assert
+    expect(result.failed).toEqual([{ messageId: expect.any(String), reason: 'SendMessageCommand refused by the test' }]);
+    expect((await drain(resources.queueUrls['inbound-events'])).map((message) => message.body).sort()).toEqual(['{"n":1}', '{"n":4}']);
+    expect((await drain(resources.dlqUrls['inbound-events'])).map((message) => message.body)).toEqual(['{"n":2}', '{"n":3}']);
+  });
+
+  it('reports a dead letter it could not delete, finishes the run, and a second run does not deliver it twice', async () => {
+    // Prepare: the first delete of n1 fails after its copy was queued
+    await deadLetter('{"n":1}', 'g1', 'd1');
+    await deadLetter('{"n":2}', 'g2', 'd2');
+    const flaky = failingClient('DeleteMessageCommand', () => true, 1);
+    const options = { dlqUrl: resources.dlqUrls['inbound-events'], sourceUrl: resources.queueUrls['inbound-events'] };
+
+    // Act
+    const first = await redriveDeadLetters(flaky, options);
+    const second = await redriveDeadLetters(sqs, options);
+
+    // Assert
+    expect(first.replayed).toHaveLength(1);
+    expect(first.failed).toEqual([{ messageId: expect.any(String), reason: expect.stringContaining('not deleted from the DLQ') }]);
+    expect(second.replayed.map((replayed) => replayed.messageId)).toEqual([first.failed[0]?.messageId]);
+    expect(await approximateCount(sqs, resources.dlqUrls['inbound-events'])).toBe(0);
+    expect((await drain(resources.queueUrls['inbound-events'])).map((message) => message.body).sort()).toEqual(['{"n":1}', '{"n":2}']);
   });
 
   it('stops after max messages and leaves the rest', async () => {

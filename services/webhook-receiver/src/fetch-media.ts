@@ -27,6 +27,13 @@ export interface FetchMediaAttempt {
   receiveCount: number;
   /** MEDIA_MAX_ATTEMPTS: on this delivery a transient failure is published as failed instead of thrown. */
   maxAttempts: number;
+  /**
+   * The job's SQS messageId, part of the result's deduplication id: the result of a later message of
+   * the same job (re-published by the writer, replayed from the DLQ) must not be dropped by FIFO
+   * deduplication as a copy of an earlier result. The writer's pending guard makes a second result
+   * harmless.
+   */
+  messageId: string;
 }
 
 const MAX_REASON_LENGTH = 500;
@@ -70,7 +77,11 @@ const openDownload = async (deps: FetchMediaDeps, job: MediaJobV1, maxBytes: num
   }
 };
 
-/** Streams the body into the bucket while hashing it; resolves only when every byte is stored. */
+/**
+ * Streams the body into the bucket while hashing it; resolves only when every byte is stored. The
+ * upload is all-or-nothing (a broken stream aborts it), so a failed attempt leaves no object of its
+ * own and never touches one an earlier attempt stored under the same key.
+ */
 const storeDownload = async (blobs: BlobStore, key: string, download: MediaDownload): Promise<{ size: number; sha256: string }> => {
   const { stream, digest } = createDigestStream();
   let transferError: unknown;
@@ -82,7 +93,8 @@ const storeDownload = async (blobs: BlobStore, key: string, download: MediaDownl
   source.pipe(stream);
 
   try {
-    await blobs.put(key, stream, { contentType: download.mimeType });
+    // Sender-controlled types (text/html, SVG) must never render inline from a presigned URL.
+    await blobs.put(key, stream, { contentType: download.mimeType, contentDisposition: 'attachment' });
   } catch (error) {
     source.destroy();
     // The store reports a failed upload; the reason that matters is why the bytes stopped coming.
@@ -96,14 +108,8 @@ const outcomeOf = async (deps: FetchMediaDeps, job: MediaJobV1, logger: Logger):
   const maxBytes = mediaSizeLimit(job.kind, deps.maxBytes);
   const download = await openDownload(deps, job, maxBytes, logger);
   const key = mediaObjectKey(job.tenantId, job.provider, job.channelId, job.providerMessageId, fileExtensionFor(download.mimeType, job.filename));
-  try {
-    const { size, sha256 } = await storeDownload(deps.blobs, key, download);
-    return { status: 'stored', key, mimeType: download.mimeType, size, sha256 };
-  } catch (error) {
-    // A half-written object must not look like media.
-    await deps.blobs.delete(key).catch(() => undefined);
-    throw error;
-  }
+  const { size, sha256 } = await storeDownload(deps.blobs, key, download);
+  return { status: 'stored', key, mimeType: download.mimeType, size, sha256 };
 };
 
 /**
@@ -148,7 +154,7 @@ export const fetchMedia = async (
     {
       body: JSON.stringify(MediaResultEventV1.parse(event)),
       groupId: conversationGroupId(job.tenantId, job.channelId, job.contactId),
-      deduplicationId: fifoId('media-result', job.provider, job.channelId, job.providerMessageId),
+      deduplicationId: fifoId('media-result', job.provider, job.channelId, job.providerMessageId, attempt.messageId),
     },
   ]);
 

@@ -7,7 +7,7 @@ import { getMediaDependencies } from './media-dependencies';
 /** The media function over its dependencies: one media job per SQS record. */
 export const createMediaHandler = ({ deps, logger, maxAttempts }: MediaContext): FifoBatchHandler =>
   createFifoBatchHandler(async (body, record) => {
-    await fetchMedia(deps, parseMediaJob(body), { receiveCount: record.receiveCount, maxAttempts }, record.logger);
+    await fetchMedia(deps, parseMediaJob(body), { receiveCount: record.receiveCount, maxAttempts, messageId: record.messageId }, record.logger);
   }, { logger });
 
 let built: FifoBatchHandler | undefined;

@@ -67,6 +67,40 @@ describe('S3BlobStore against the emulator', () => {
     expect(head.ContentType).toBe('video/mp4');
   });
 
+  it('stores the content disposition it is given, on a streamed put and on a plain one', async () => {
+    // Act
+    await store.put('media/t1/meta/p1/page.html', Readable.from([Buffer.from('<script>x</script>')]), {
+      contentType: 'text/html',
+      contentDisposition: 'attachment',
+    });
+    await store.put('media/t1/meta/p1/page2.html', '<b>x</b>', { contentType: 'text/html', contentDisposition: 'attachment' });
+
+    // Assert
+    const streamed = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'media/t1/meta/p1/page.html' }));
+    const plain = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'media/t1/meta/p1/page2.html' }));
+    expect(streamed.ContentDisposition).toBe('attachment');
+    expect(plain.ContentDisposition).toBe('attachment');
+  });
+
+  it.each([
+    ['within one part', 1024],
+    ['after the first multipart part', 6 * 1024 * 1024],
+  ])('leaves the object already under a key untouched when a streamed put breaks %s', async (_case, bytesBeforeBreak) => {
+    // Prepare
+    const key = `media/t1/meta/p1/kept-${bytesBeforeBreak}.jpg`;
+    await store.put(key, Readable.from([Buffer.from('the stored file')]), { contentType: 'image/jpeg' });
+    const breaking = new Readable({ read() {} });
+    breaking.push(Buffer.alloc(bytesBeforeBreak, 1));
+    setImmediate(() => breaking.destroy(new Error('socket hang up')));
+
+    // Act
+    const attempt = store.put(key, breaking, { contentType: 'image/jpeg' });
+
+    // Assert
+    await expect(attempt).rejects.toBeInstanceOf(BlobStoreError);
+    expect(Buffer.from((await store.get(key)) ?? []).toString()).toBe('the stored file');
+  });
+
   it('asks for encryption at rest on every kind of put', async () => {
     // Prepare: fauxqs ignores the header, so it is checked on the way out.
     const recording = createS3Client({ endpoint: emulator.endpoint });

@@ -2,7 +2,7 @@ import type { SendMessageBatchCommand, SendMessageBatchCommandOutput, SQSClient 
 import { GatewayError } from '@wagw/core/errors';
 import type { QueueMessage } from '@wagw/core/ports';
 import { QueuePublishError } from '../../src/errors';
-import { SQS_MAX_BATCH_BYTES, SqsEventPublisher, chunkEntries } from '../../src/sqs-event-publisher';
+import { SQS_MAX_BATCH_BYTES, SqsEventPublisher, nextBatch } from '../../src/sqs-event-publisher';
 
 type BatchInput = SendMessageBatchCommand['input'];
 type Answer = (input: BatchInput) => Partial<SendMessageBatchCommandOutput> | Error;
@@ -27,26 +27,59 @@ const failIds =
   (ids: string[], senderFault = false): Answer =>
   () => ({ Failed: ids.map((id) => ({ Id: id, Code: senderFault ? 'InvalidMessageContents' : 'InternalError', SenderFault: senderFault })) });
 
-const aMessage = (index: number, body = `{"i":${index}}`): QueueMessage => ({ body, groupId: 'g', deduplicationId: `d${index}` });
+/** A message in a group of its own unless told otherwise. */
+const aMessage = (index: number, groupId = `g${index}`): QueueMessage => ({ body: `{"i":${index}}`, groupId, deduplicationId: `d${index}` });
+
+/**
+ * A stand-in SQS queue: keeps the entries it accepts, in the order it accepts them, and fails each
+ * entry named in `failOnce` the first time it is sent (a transient InternalError).
+ */
+const queueingSqs = (failOnce: string[]) => {
+  const toFail = new Set(failOnce);
+  const queued: { groupId: string; deduplicationId: string }[] = [];
+  const client = {
+    send: async (command: SendMessageBatchCommand) => {
+      const failed: { Id: string; Code: string; SenderFault: boolean }[] = [];
+      for (const entry of command.input.Entries ?? []) {
+        const deduplicationId = entry.MessageDeduplicationId ?? '';
+        if (toFail.delete(deduplicationId)) failed.push({ Id: entry.Id ?? '', Code: 'InternalError', SenderFault: false });
+        else queued.push({ groupId: entry.MessageGroupId ?? '', deduplicationId });
+      }
+      return { Successful: [], Failed: failed };
+    },
+  };
+  return { sqs: client as unknown as SQSClient, queued };
+};
 const QUEUE_URLS = { 'inbound-events': 'http://127.0.0.1:9/000000000000/inbound-events.fifo' };
 const fast = { resendDelayMs: 1 };
 
-describe('chunkEntries', () => {
-  it('keeps at most 10 entries per chunk, in order', () => {
+describe('nextBatch', () => {
+  const entry = (id: string, groupId: string, bytes = 10) => ({ id, groupId, bytes });
+
+  it('takes the first pending entry of each group, in order, at most 10', () => {
+    // Prepare
+    const pending = [entry('a1', 'a'), entry('a2', 'a'), entry('b1', 'b'), ...Array.from({ length: 12 }, (_, index) => entry(`x${index}`, `x${index}`))];
+
     // Act
-    const chunks = chunkEntries(Array.from({ length: 23 }, (_, index) => ({ index, bytes: 10 })));
+    const batch = nextBatch(pending);
 
     // Assert
-    expect(chunks.map((chunk) => chunk.length)).toEqual([10, 10, 3]);
-    expect(chunks.flat().map((entry) => entry.index)).toEqual(Array.from({ length: 23 }, (_, index) => index));
+    expect(batch.map((taken) => taken.id)).toEqual(['a1', 'b1', 'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7']);
   });
 
-  it('starts a new chunk before the bodies would pass 256 KiB', () => {
+  it('leaves out an entry that would pass 256 KiB, and every later entry of its group with it', () => {
+    // Prepare
+    const pending = [entry('a1', 'a', 100_000), entry('b1', 'b', 100_000), entry('c1', 'c', 100_000), entry('c2', 'c', 10), entry('d1', 'd', 10)];
+
     // Act
-    const chunks = chunkEntries([{ bytes: 100_000 }, { bytes: 100_000 }, { bytes: 100_000 }, { bytes: SQS_MAX_BATCH_BYTES }]);
+    const batch = nextBatch(pending);
 
     // Assert
-    expect(chunks.map((chunk) => chunk.length)).toEqual([2, 1, 1]);
+    expect(batch.map((taken) => taken.id)).toEqual(['a1', 'b1', 'd1']);
+  });
+
+  it('always takes the first entry, even one above the limit (SQS then reports it)', () => {
+    expect(nextBatch([entry('big', 'a', SQS_MAX_BATCH_BYTES + 1), entry('b1', 'b')]).map((taken) => taken.id)).toEqual(['big']);
   });
 });
 
@@ -62,7 +95,7 @@ describe('SqsEventPublisher', () => {
     expect(calls).toEqual([
       {
         QueueUrl: QUEUE_URLS['inbound-events'],
-        Entries: [{ Id: 'm0', MessageBody: '{"i":1}', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }],
+        Entries: [{ Id: 'm0', MessageBody: '{"i":1}', MessageGroupId: 'g1', MessageDeduplicationId: 'd1' }],
       },
     ]);
   });
@@ -88,6 +121,37 @@ describe('SqsEventPublisher', () => {
     // Assert
     expect(calls).toHaveLength(2);
     expect(calls[1]?.Entries?.map((entry) => entry.MessageDeduplicationId)).toEqual(['d1', 'd3']);
+  });
+
+  it('keeps the order within each group when the first entry of a batch fails once', async () => {
+    // Prepare: a1 fails on its first send; a2 and a3 must not overtake it
+    const { sqs, queued } = queueingSqs(['a1']);
+    const messages: QueueMessage[] = [
+      { body: '{"n":"a1"}', groupId: 'a', deduplicationId: 'a1' },
+      { body: '{"n":"a2"}', groupId: 'a', deduplicationId: 'a2' },
+      { body: '{"n":"b1"}', groupId: 'b', deduplicationId: 'b1' },
+      { body: '{"n":"a3"}', groupId: 'a', deduplicationId: 'a3' },
+      { body: '{"n":"b2"}', groupId: 'b', deduplicationId: 'b2' },
+    ];
+
+    // Act
+    await new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', messages);
+
+    // Assert
+    const orderOf = (groupId: string) => queued.filter((entry) => entry.groupId === groupId).map((entry) => entry.deduplicationId);
+    expect(orderOf('a')).toEqual(['a1', 'a2', 'a3']);
+    expect(orderOf('b')).toEqual(['b1', 'b2']);
+  });
+
+  it('puts at most one message of a group in each call', async () => {
+    // Prepare
+    const { sqs, calls } = scriptedSqs(allOk);
+
+    // Act
+    await new SqsEventPublisher(sqs, QUEUE_URLS).publish('inbound-events', [aMessage(1, 'a'), aMessage(2, 'a'), aMessage(3, 'b'), aMessage(4, 'a')]);
+
+    // Assert
+    expect(calls.map((call) => call.Entries?.map((entry) => entry.MessageDeduplicationId))).toEqual([['d1', 'd3'], ['d2'], ['d4']]);
   });
 
   it('gives up after its resend rounds with a retryable error naming how many failed', async () => {

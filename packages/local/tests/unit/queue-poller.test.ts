@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { LambdaQueuePoller, settleBatch, toSqsRecord } from '../../src/queue-poller';
+import { LambdaQueuePoller, functionTimeoutWithin, settleBatch, toSqsRecord } from '../../src/queue-poller';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 
 const record = (messageId: string): SQSRecord =>
@@ -92,5 +92,36 @@ describe('poller options', () => {
 
   it('refuses a long-poll wait above 20 seconds', () => {
     expect(() => new LambdaQueuePoller({ sqs, queueUrl: 'q', handler, functionName: 'f', waitTimeSeconds: 21 })).toThrow(RangeError);
+  });
+});
+
+describe('function timeout within the visibility timeout', () => {
+  it('keeps 5 s of margin, or half the visibility timeout when that is shorter than 10 s', () => {
+    expect([30, 90, 10, 2].map(functionTimeoutWithin)).toEqual([25_000, 85_000, 5_000, 1_000]);
+  });
+
+  it('gives the handler less time than the visibility timeout of the messages it receives', async () => {
+    // Prepare: an SQS stand-in that answers one receive with one message
+    const remaining: number[] = [];
+    const sqs = {
+      send: async (command: { input: Record<string, unknown> }) =>
+        'MaxNumberOfMessages' in command.input ? { Messages: [{ MessageId: 'm1', ReceiptHandle: 'rh1', Body: '{}' }] } : { Failed: [] },
+    } as unknown as SQSClient;
+    const poller = new LambdaQueuePoller({
+      sqs,
+      queueUrl: 'q',
+      functionName: 'f',
+      visibilityTimeoutSeconds: 10,
+      handler: async (_event, context) => {
+        remaining.push(context.getRemainingTimeInMillis());
+      },
+    });
+
+    // Act
+    await poller.pollOnce();
+
+    // Assert
+    expect(remaining).toHaveLength(1);
+    expect(remaining[0]).toBeLessThanOrEqual(5_000);
   });
 });

@@ -5,11 +5,17 @@ import { MediaErrorCode, permanentMediaError } from './media-error-codes';
 export const META_MEDIA_HOST_SUFFIXES: readonly string[] = ['fbsbx.com', 'fbcdn.net', 'whatsapp.net'];
 /** Hosts (and their subdomains) that serve Whapi's media. */
 export const WHAPI_MEDIA_HOST_SUFFIXES: readonly string[] = ['whapi.cloud'];
-/** The only hosts plain http may be used with, and only when they are allow-listed exactly (local mode's sandbox). */
+/**
+ * Local mode's sandbox hosts. Only these may be used with plain http, and only these may be (or
+ * resolve to) a private address, both only when they are allow-listed exactly.
+ */
 export const LOCAL_HTTP_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '::1'];
 
 export interface HostPolicyOptions {
-  /** Hosts allowed exactly as written (e.g. the channel's graphBaseUrl host, MEDIA_ALLOWED_HOSTS). */
+  /**
+   * Hosts allowed exactly as written (e.g. the channel's graphBaseUrl host, MEDIA_ALLOWED_HOSTS). Being
+   * listed does not let a host be or resolve to a private address, except for LOCAL_HTTP_HOSTS.
+   */
   exactHosts: readonly string[];
   /** Domains allowed together with all their subdomains. Never matches an IP literal. */
   domainSuffixes: readonly string[];
@@ -19,7 +25,7 @@ export interface HostPolicyOptions {
 export interface HostPolicy {
   /** Throws MEDIA_HOST_FORBIDDEN unless the URL may be fetched. */
   assertUrlAllowed(url: URL): void;
-  /** Throws MEDIA_HOST_FORBIDDEN when `host` resolved to a private address and is not allow-listed exactly. */
+  /** Throws MEDIA_HOST_FORBIDDEN when `host` resolved to a private address, unless it is an allow-listed local host. */
   assertAddressAllowed(host: string, address: string): void;
 }
 
@@ -46,6 +52,8 @@ export const createHostPolicy = (options: HostPolicyOptions): HostPolicy => {
 
   const isAllowedHost = (host: string): boolean =>
     exact.has(host) || (!isIpLiteral(host) && suffixes.some((suffix) => host === suffix || host.endsWith(`.${suffix}`)));
+  // A configured base URL or MEDIA_ALLOWED_HOSTS entry pointing into the VPC is still refused.
+  const isAllowedLocalHost = (host: string): boolean => localHttp.has(host) && exact.has(host);
 
   return {
     assertUrlAllowed(url) {
@@ -57,17 +65,17 @@ export const createHostPolicy = (options: HostPolicyOptions): HostPolicy => {
         throw permanentMediaError(MediaErrorCode.HOST_FORBIDDEN, `media host ${host} is not allowed`);
       }
       const secure = url.protocol === 'https:';
-      const localPlain = url.protocol === 'http:' && localHttp.has(host) && exact.has(host);
+      const localPlain = url.protocol === 'http:' && isAllowedLocalHost(host);
       if (!secure && !localPlain) {
         throw permanentMediaError(MediaErrorCode.HOST_FORBIDDEN, `media URL on ${host} is not https`);
       }
-      if (isPrivateAddress(host) && !exact.has(host)) {
+      if (isPrivateAddress(host) && !isAllowedLocalHost(host)) {
         throw permanentMediaError(MediaErrorCode.HOST_FORBIDDEN, `media host ${host} is a private address`);
       }
     },
     assertAddressAllowed(host, address) {
       const name = normalizeHost(host);
-      if (isPrivateAddress(address) && !exact.has(name)) {
+      if (isPrivateAddress(address) && !isAllowedLocalHost(name)) {
         throw permanentMediaError(MediaErrorCode.HOST_FORBIDDEN, `media host ${name} resolves to a private address`);
       }
     },

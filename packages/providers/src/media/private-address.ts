@@ -43,16 +43,22 @@ const v6Groups = (address: string): number[] => {
   return [...headGroups, ...zeros, ...tailGroups].map((group) => Number.parseInt(group, 16));
 };
 
+/** The IPv4 address carried in two 16-bit groups. */
+const embeddedV4 = (high: number, low: number): string => `${high >>> 8}.${high & 0xff}.${low >>> 8}.${low & 0xff}`;
+
 const isPrivateV6 = (address: string): boolean => {
   const groups = v6Groups(address);
   const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
-  const firstFiveZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0;
-  if (firstFiveZero && g5 === 0 && g6 === 0 && (g7 === 0 || g7 === 1)) return true; // :: and ::1
-  if (firstFiveZero && (g5 === 0xffff || g5 === 0)) {
-    // IPv4-mapped (::ffff:a.b.c.d) and the deprecated IPv4-compatible form
-    return isPrivateV4(`${g6 >>> 8}.${g6 & 0xff}.${g7 >>> 8}.${g7 & 0xff}`);
-  }
-  if (g0 === 0x64 && g1 === 0xff9b) return isPrivateV4(`${g6 >>> 8}.${g6 & 0xff}.${g7 >>> 8}.${g7 & 0xff}`); // NAT64
+  const firstFourZero = g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0;
+  if (firstFourZero && g4 === 0 && g5 === 0 && g6 === 0 && (g7 === 0 || g7 === 1)) return true; // :: and ::1
+  // IPv4-mapped ::ffff:0:0/96, the deprecated IPv4-compatible ::/96 and IPv4-translated ::ffff:0:0:0/96
+  if (firstFourZero && g4 === 0 && (g5 === 0xffff || g5 === 0)) return isPrivateV4(embeddedV4(g6, g7));
+  if (firstFourZero && g4 === 0xffff && g5 === 0) return isPrivateV4(embeddedV4(g6, g7));
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return true; // local-use NAT64 64:ff9b:1::/48
+  if (g0 === 0x64 && g1 === 0xff9b) return isPrivateV4(embeddedV4(g6, g7)); // NAT64 64:ff9b::/96
+  if (g0 === 0x2002) return isPrivateV4(embeddedV4(g1, g2)); // 6to4 2002::/16 carries its IPv4 after the prefix
+  if (g0 === 0x2001 && g1 === 0) return true; // Teredo 2001::/32: the IPv4 inside is obfuscated, never a media host
+  if (g0 === 0x0100 && g1 === 0 && g2 === 0 && g3 === 0) return true; // discard-only 100::/64
   if ((g0 & 0xfe00) === 0xfc00) return true; // unique local fc00::/7
   if ((g0 & 0xffc0) === 0xfe80) return true; // link-local fe80::/10
   if ((g0 & 0xff00) === 0xff00) return true; // multicast
@@ -62,7 +68,8 @@ const isPrivateV6 = (address: string): boolean => {
 
 /**
  * True for any address a server-side fetch must not reach by accident: loopback, private ranges,
- * link-local (cloud metadata), CGNAT, multicast, reserved, and their IPv4-mapped IPv6 forms.
+ * link-local (cloud metadata), CGNAT, multicast, reserved, and every IPv6 form that carries such an
+ * IPv4 address (mapped, compatible, translated, NAT64, 6to4).
  * Anything that is not an IP literal is false (it is a name; its resolution is checked separately).
  */
 export const isPrivateAddress = (address: string): boolean => {

@@ -10,10 +10,25 @@ import { MediaErrorCode, httpStatusError, permanentMediaError } from '../media/m
 
 const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
-/** Hosts the channel token may be sent to: the channel's API host and Whapi's own domain. */
-const mayCarryToken = (url: URL, apiHost: string | undefined): boolean => {
+const parsedUrl = (text: string): URL | undefined => {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Whether a webhook link may be sent the channel token: only Whapi's media endpoint, a path under
+ * `/media/` on the channel's API base URL or on Whapi's own domain. A link to any other path of those
+ * hosts (or anywhere else) is fetched without it.
+ */
+const mayCarryToken = (url: URL, baseUrl: string): boolean => {
   const host = normalizeHost(url.hostname);
-  return host === apiHost || WHAPI_MEDIA_HOST_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`));
+  const base = parsedUrl(baseUrl);
+  const onApiBase = base !== undefined && host === normalizeHost(base.hostname) && url.pathname.startsWith(`${base.pathname.replace(/\/+$/, '')}/media/`);
+  const onWhapiDomain = WHAPI_MEDIA_HOST_SUFFIXES.some((suffix) => host === suffix || host.endsWith(`.${suffix}`)) && url.pathname.startsWith('/media/');
+  return onApiBase || onWhapiDomain;
 };
 
 /**
@@ -43,7 +58,7 @@ export class WhapiMediaClient implements MediaClient {
     if (job.link !== undefined && job.link !== '') {
       try {
         const link = new URL(job.link);
-        return await this.download(link, mayCarryToken(link, apiHost) ? channel : undefined, policy, job.mimeType, maxBytes, 'Whapi media link');
+        return await this.download(link, mayCarryToken(link, channel.baseUrl) ? channel : undefined, policy, job.mimeType, maxBytes, 'Whapi media link');
       } catch (error) {
         const tooLarge = isGatewayError(error) && error.code === MediaErrorCode.TOO_LARGE;
         if (!hasMediaId || tooLarge) throw isGatewayError(error) ? error : permanentMediaError(MediaErrorCode.REJECTED, 'Whapi media link is not a URL');

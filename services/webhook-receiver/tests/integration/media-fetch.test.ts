@@ -15,8 +15,8 @@ const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, n
 const META_TOKEN = 'EAAG-sandbox-meta-token';
 const WHAPI_TOKEN = 'sandbox-whapi-token';
 const MIB = 1024 * 1024;
-const FIRST_TRY = { receiveCount: 1, maxAttempts: 5 };
-const LAST_TRY = { receiveCount: 5, maxAttempts: 5 };
+const FIRST_TRY = { receiveCount: 1, maxAttempts: 5, messageId: 'sqs-message-1' };
+const LAST_TRY = { receiveCount: 5, maxAttempts: 5, messageId: 'sqs-message-5' };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

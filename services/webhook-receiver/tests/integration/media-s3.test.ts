@@ -13,7 +13,7 @@ import { createMediaClients } from '../../src/media-dependencies';
 import { FakeCredentials, RecordingPublisher, capturingLogger, fixedClock, mediaJob, metaChannel } from '../media-fakes';
 
 const META_TOKEN = 'EAAG-s3-test-token';
-const FIRST_TRY = { receiveCount: 1, maxAttempts: 5 };
+const FIRST_TRY = { receiveCount: 1, maxAttempts: 5, messageId: 'sqs-message-1' };
 
 describe('media function streaming into S3 (fauxqs)', () => {
   let emulator: RunningEmulator;

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { ConfigError } from '@wagw/core/errors';
+import { fifoId } from '@wagw/core/ids';
 import { loadMediaConfig } from '../../src/media-config';
 import { createMediaHandler } from '../../src/media-handler';
 import { FakeCredentials, MemoryBlobStore, RecordingPublisher, capturingLogger, fixedClock, mediaJob, metaChannel } from '../media-fakes';
@@ -58,6 +59,35 @@ describe('media handler', () => {
     // Assert
     expect(response.batchItemFailures.map(({ itemIdentifier }) => itemIdentifier).sort()).toEqual(['first-try', 'malformed']);
     expect(publisher.results().map(({ providerMessageId, outcome }) => [providerMessageId, outcome.status])).toEqual([['wamid.B', 'failed']]);
+  });
+
+  it('puts the SQS message id of the job into the deduplication id of its result', async () => {
+    // Prepare
+    const publisher = new RecordingPublisher();
+    const { logger } = capturingLogger();
+    const handler = createMediaHandler({
+      deps: {
+        credentials: new FakeCredentials([metaChannel()]),
+        blobs: new MemoryBlobStore(),
+        publisher,
+        mediaClients: {
+          meta: { open: () => Promise.resolve({ body: Readable.from([Buffer.from('x')]), mimeType: 'image/png' }) },
+          whapi: { open: () => Promise.reject(new Error('whapi client not expected')) },
+        },
+        clock: fixedClock,
+      },
+      logger,
+      maxAttempts: 3,
+    });
+
+    // Act
+    const response = await handler({ Records: [record(JSON.stringify(mediaJob()), 1, 'sqs-id-1')] });
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    expect(publisher.published.map(({ message }) => message.deduplicationId)).toEqual([
+      fifoId('media-result', 'meta', '100000000000001', 'wamid.TEST-IN-IMAGE-0001', 'sqs-id-1'),
+    ]);
   });
 });
 

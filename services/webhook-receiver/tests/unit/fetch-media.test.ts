@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { MalformedEventError, MediaFetchError } from '@wagw/core/errors';
 import { conversationGroupId, fifoId, mediaObjectKey } from '@wagw/core/ids';
+import type { BlobPutOptions } from '@wagw/core/ports';
 import type { MediaClient, MediaRequest } from '@wagw/providers/media/media-client';
 import { fetchMedia, parseMediaJob } from '../../src/fetch-media';
 import type { FetchMediaDeps } from '../../src/fetch-media';
@@ -57,8 +58,16 @@ const setUp = (metaClient: MediaClient, options: { credentials?: FakeCredentials
   return { deps, blobs, publisher, credentials, logger, lines };
 };
 
-const FIRST_TRY = { receiveCount: 1, maxAttempts: 5 };
-const LAST_TRY = { receiveCount: 5, maxAttempts: 5 };
+const FIRST_TRY = { receiveCount: 1, maxAttempts: 5, messageId: 'sqs-message-1' };
+const LAST_TRY = { receiveCount: 5, maxAttempts: 5, messageId: 'sqs-message-1' };
+
+/** A download that sends a few bytes and then breaks like a dropped connection. */
+const breaksMidStream = (): Answer => () => {
+  const body = new Readable({ read() {} });
+  body.push(Buffer.from('partial'));
+  setImmediate(() => body.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
+  return Promise.resolve({ body, mimeType: 'image/jpeg' });
+};
 
 describe('fetchMedia', () => {
   it('streams the file into its private key and publishes it as stored in the conversation group', async () => {
@@ -77,7 +86,7 @@ describe('fetchMedia', () => {
     expect(publisher.published).toHaveLength(1);
     expect(publisher.published[0]?.queue).toBe('inbound-events');
     expect(publisher.published[0]?.message.groupId).toBe(conversationGroupId('acme', '100000000000001', '15550001111'));
-    expect(publisher.published[0]?.message.deduplicationId).toBe(fifoId('media-result', 'meta', '100000000000001', 'wamid.TEST-IN-IMAGE-0001'));
+    expect(publisher.published[0]?.message.deduplicationId).toBe(fifoId('media-result', 'meta', '100000000000001', 'wamid.TEST-IN-IMAGE-0001', 'sqs-message-1'));
     expect(publisher.results()).toEqual([
       {
         schema: 'media-result.v1',
@@ -195,13 +204,7 @@ describe('fetchMedia', () => {
   });
 
   it('retries a transfer broken by the network, and gives up on the last attempt', async () => {
-    const broken = (): Answer => () => {
-      const body = new Readable({ read() {} });
-      body.push(Buffer.from('partial'));
-      setImmediate(() => body.destroy(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
-      return Promise.resolve({ body, mimeType: 'image/jpeg' });
-    };
-    const { client } = scriptedClient(broken(), broken());
+    const { client } = scriptedClient(breaksMidStream(), breaksMidStream());
     const { deps, logger } = setUp(client);
 
     const first = fetchMedia(deps, mediaJob(), FIRST_TRY, logger);
@@ -210,6 +213,57 @@ describe('fetchMedia', () => {
 
     expect(last).toMatchObject({ status: 'failed', code: 'MEDIA_RETRIES_EXHAUSTED' });
     expect(last.status === 'failed' && last.reason).toContain('socket hang up');
+  });
+
+  it('keeps the object an earlier attempt stored when a later attempt\'s download breaks mid-stream', async () => {
+    // Prepare: the first delivery stored the file (and a row may point to it); the job comes again
+    const { client } = scriptedClient(serves(JPEG), breaksMidStream());
+    const { deps, blobs, logger } = setUp(client);
+    const stored = await fetchMedia(deps, mediaJob(), FIRST_TRY, logger);
+
+    // Act
+    const again = fetchMedia(deps, mediaJob(), { receiveCount: 2, maxAttempts: 5, messageId: 'sqs-message-1' }, logger);
+
+    // Assert
+    await expect(again).rejects.toMatchObject({ code: 'MEDIA_FETCH_FAILED', retryable: true });
+    expect(stored.status === 'stored' && blobs.objects.get(stored.key)?.bytes).toEqual(JPEG);
+  });
+
+  it('gives the result of each SQS message of a job its own deduplication id', async () => {
+    // Prepare: the job failed and was dead-lettered; its replay from the DLQ is a new SQS message
+    const { client } = scriptedClient(fails(retryable('MEDIA_PROVIDER_UNAVAILABLE', 'Meta media lookup answered HTTP 503')), serves(JPEG));
+    const { deps, publisher, logger } = setUp(client);
+
+    // Act
+    await fetchMedia(deps, mediaJob(), { receiveCount: 5, maxAttempts: 5, messageId: 'dead-lettered' }, logger);
+    await fetchMedia(deps, mediaJob(), { receiveCount: 1, maxAttempts: 5, messageId: 'replayed' }, logger);
+
+    // Assert
+    const [failed, stored] = publisher.published.map(({ message }) => message.deduplicationId);
+    expect(publisher.results().map(({ outcome }) => outcome.status)).toEqual(['failed', 'stored']);
+    expect(stored).not.toBe(failed);
+    expect([failed, stored]).toEqual([
+      fifoId('media-result', 'meta', '100000000000001', 'wamid.TEST-IN-IMAGE-0001', 'dead-lettered'),
+      fifoId('media-result', 'meta', '100000000000001', 'wamid.TEST-IN-IMAGE-0001', 'replayed'),
+    ]);
+  });
+
+  it('stores media as an attachment, so that a presigned URL never renders it inline', async () => {
+    // Prepare
+    const { client } = scriptedClient(serves(Buffer.from('<script>alert(1)</script>'), 'text/html'));
+    const { deps, blobs, logger } = setUp(client);
+    const options: BlobPutOptions[] = [];
+    const put = blobs.put.bind(blobs);
+    blobs.put = (key, body, putOptions) => {
+      options.push(putOptions);
+      return put(key, body, putOptions);
+    };
+
+    // Act
+    await fetchMedia(deps, mediaJob({ kind: 'document', mimeType: 'text/html' }), FIRST_TRY, logger);
+
+    // Assert
+    expect(options).toEqual([{ contentType: 'text/html', contentDisposition: 'attachment' }]);
   });
 
   it('throws when the bucket cannot be written, so the job is retried', async () => {
