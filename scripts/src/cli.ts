@@ -1,15 +1,10 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { CliError, resolveCliTargets } from './cli/cli-context';
 import { INBOUND_TABLE, listDlq, listParked, migrate, postSample, printRows, replayDlq, replayParked } from './cli/commands';
+import { positiveInt } from './cli/option-parsers';
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
-};
-
-const positiveInt = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('a positive whole number');
-  return parsed;
 };
 
 /** Runs one subcommand; its number is the exit code. */

@@ -15,6 +15,13 @@ export class GatewayError extends Error {
 
 export const isGatewayError = (error: unknown): error is GatewayError => error instanceof GatewayError;
 
+/** Text of any thrown value for a log field or a report: `CODE: message` for the gateway's own errors. */
+export const describeError = (error: unknown): string =>
+  isGatewayError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+
+/** Only the class name: for messages that must not carry a driver's text (it may quote a secret). */
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
+
 /** Something unexpected (a bug, a driver error): retried, then dead-lettered. */
 export const isRetryable = (error: unknown): boolean => !isGatewayError(error) || error.retryable;
 

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import type {
-  BrokerResults,
   ChannelOwnerV1,
   ChannelRecordV1,
   DatabaseSettingsV1,
@@ -53,8 +52,6 @@ export interface CredentialsClient {
   /** Drop cached answers (e.g. after a provider said a token expired). */
   invalidate(): void;
 }
-
-export type BrokerOp = keyof BrokerResults;
 
 export type InsertOutcome = { outcome: 'inserted' } | { outcome: 'duplicate'; mediaStatus: MediaStatus };
 

@@ -4,8 +4,8 @@ import type { BrokerRequestV1 } from '@wagw/contracts';
 import { BrokerResponseV1 } from '@wagw/contracts';
 import { CredentialsUnavailableError } from '@wagw/core/errors';
 import type { BrokerTransport } from './broker-transport';
+import { errorName } from '@wagw/core/errors';
 
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 
 /** Asks the broker through Lambda Invoke (RequestResponse); local mode serves the same API on a local port. */
 export class LambdaBrokerTransport implements BrokerTransport {

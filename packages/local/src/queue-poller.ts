@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { Message, MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
@@ -134,7 +135,6 @@ export const functionTimeoutWithin = (visibilityTimeoutSeconds: number): number 
 
 const DEFAULT_FUNCTION_TIMEOUT_MS = functionTimeoutWithin(30);
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Like Lambda's function timeout: the invocation counts as failed (the work itself cannot be killed here). */
 const withTimeout = async <T>(work: Promise<T>, timeoutMs: number): Promise<T> => {

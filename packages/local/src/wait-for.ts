@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 export interface WaitForOptions {
   /** What is awaited, for the timeout message. */
   what: string;
@@ -5,7 +6,6 @@ export interface WaitForOptions {
   intervalMs?: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Polls `probe` until it returns something other than undefined (bounded), so tests wait for async

@@ -7,6 +7,9 @@ export type JsonObject = Record<string, unknown>;
 export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** A string with something in it, else undefined (providers send `""` for absent ids). */
+export const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
 /** JSON.parse of the UTF-8 bytes, exactly as received. Any failure is a MalformedWebhookError. */
 export const parseJsonBody = (rawBody: Uint8Array): unknown => {
   let text: string;

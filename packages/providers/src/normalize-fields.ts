@@ -42,11 +42,6 @@ export const toNumber = (value: unknown): number | undefined => {
 
 export const readNumber = (object: JsonObject | undefined, key: string): number | undefined => toNumber(read(object, key));
 
-export const readBoolean = (object: JsonObject | undefined, key: string): boolean | undefined => {
-  const value = read(object, key);
-  return typeof value === 'boolean' ? value : undefined;
-};
-
 export const firstOf = (...values: (string | undefined)[]): string | undefined => values.find((value) => value !== undefined);
 
 export const joinText = (parts: (string | undefined)[], separator: string): string | undefined => {

@@ -1,7 +1,6 @@
+import { isJsonObject } from './json-body';
 import type { ProviderErrorV1 } from '@wagw/contracts';
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
@@ -12,9 +11,9 @@ const optionalString = (value: unknown): string | undefined => (typeof value ===
  */
 export const toProviderErrors = (errors: unknown): ProviderErrorV1[] => {
   if (!Array.isArray(errors)) return [];
-  return errors.filter(isRecord).map((error) => {
+  return errors.filter(isJsonObject).map((error) => {
     const code = typeof error.code === 'number' || typeof error.code === 'string' ? String(error.code) : 'UNKNOWN';
-    const details = optionalString(isRecord(error.error_data) ? error.error_data.details : undefined) ?? optionalString(error.details);
+    const details = optionalString(isJsonObject(error.error_data) ? error.error_data.details : undefined) ?? optionalString(error.details);
     const mapped: ProviderErrorV1 = { code };
     const title = optionalString(error.title);
     const message = optionalString(error.message);

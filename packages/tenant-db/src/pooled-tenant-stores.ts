@@ -3,6 +3,7 @@ import type { DatabaseSettingsV1 } from '@wagw/contracts';
 import type { TenantStores } from '@wagw/core';
 import { createTenantStore } from './create-tenant-store';
 import type { TenantStore, TenantStoreOptions } from './tenant-store';
+import { describeError } from '@wagw/core/errors';
 
 /** The part of a pino logger this class uses. */
 export interface TenantDbLogger {
@@ -37,7 +38,6 @@ const fingerprintOf = (settings: DatabaseSettingsV1): string => {
   return createHash('sha256').update(JSON.stringify(entries)).digest('hex');
 };
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The TenantStores port: one store (connection pool / embedded instance) per tenant, kept across
@@ -117,7 +117,7 @@ export class PooledTenantStores implements TenantStores {
       await store.close();
     } catch (error) {
       // A store that never opened has nothing to close; a failed close leaks at most one pool.
-      this.logger?.warn({ tenantId, error: describe(error) }, 'could not close tenant database pool');
+      this.logger?.warn({ tenantId, error: describeError(error) }, 'could not close tenant database pool');
     }
   }
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { metaSignatureHeader } from '@wagw/providers/meta/signature';
 import type { BenchTenant } from './bench-gateway';
 import { runBounded } from './stats';
@@ -50,7 +51,6 @@ const webhookBody = (phoneNumberId: string, messageId: string, index: number): s
   });
 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Webhooks per second end to end: N signed one-message webhooks (50 conversations) posted to the local

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { REPO_ROOT } from '../repo-paths';
 import { startBenchGateway } from './bench-gateway';
 import type { BenchResults } from './bench-report';
@@ -14,12 +14,7 @@ import { benchIngest } from './ingest-bench';
 import { machineInfo } from './machine-info';
 import { benchQueueFloor, benchWebhookShapedFloor } from './queue-floor-bench';
 import { benchReceiverHandler } from './receiver-handler-bench';
-
-const positiveInt = (value: string): number => {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new InvalidArgumentError('a positive integer');
-  return parsed;
-};
+import { positiveInt } from '../cli/option-parsers';
 
 // Values the functions' config.ts accept at cold start; nothing is contacted while requiring.
 const LAMBDA_ENV: Record<string, string> = {

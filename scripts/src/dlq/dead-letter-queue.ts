@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import { fifoId } from '@wagw/core/ids';
+import { describeError } from '@wagw/core/errors';
 
 export interface DeadLetter {
   messageId: string;
@@ -118,7 +119,6 @@ export const listDeadLetters = async (sqs: SQSClient, dlqUrl: string, options: {
  */
 export const replayDeduplicationId = (original: string, dlqMessageId: string): string => fifoId(original, 'replay', dlqMessageId);
 
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Moves dead letters back to their source queue, one at a time in DLQ order (which keeps each
@@ -171,7 +171,7 @@ export const redriveDeadLetters = async (sqs: SQSClient, options: RedriveOptions
           );
         } catch (error) {
           blockedGroups.add(letter.groupId);
-          fail(message, letter, reasonOf(error));
+          fail(message, letter, describeError(error));
           continue;
         }
         try {
@@ -179,7 +179,7 @@ export const redriveDeadLetters = async (sqs: SQSClient, options: RedriveOptions
         } catch (error) {
           // The copy is queued, so the group's later messages may follow it; replaying this one again
           // within five minutes is deduplicated (same replay id).
-          fail(message, letter, `re-sent (dedup ${deduplicationId}) but not deleted from the DLQ: ${reasonOf(error)}`);
+          fail(message, letter, `re-sent (dedup ${deduplicationId}) but not deleted from the DLQ: ${describeError(error)}`);
           continue;
         }
         result.replayed.push({ messageId: letter.messageId, groupId: letter.groupId, deduplicationId });

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { InboundMessageEventV1, ParkedEventV1, ReceiptEventV1 } from '@wagw/contracts';
 import type { Provider, QueueRole } from '@wagw/contracts';
-import { conversationGroupId, fifoId, isGatewayError, sha256Hex } from '@wagw/core';
+import { conversationGroupId, describeError, fifoId, isGatewayError, sha256Hex } from '@wagw/core';
 import type { BlobStore, CredentialsClient, EventPublisher, QueueMessage } from '@wagw/core';
 
 export const PARKED_PREFIX = 'parked/';
@@ -120,8 +120,6 @@ export const toQueueMessage = (parked: ParkedEventV1, tenantId: string): { queue
   };
 };
 
-const describe = (error: unknown): string =>
-  isGatewayError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
 
 /** The event must be for the channel it was parked under: the key, the filter and the checks all use the latter. */
 const belongsToItsChannel = (parked: ParkedEventV1): boolean =>
@@ -138,7 +136,7 @@ const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEven
     if (isGatewayError(error) && error.code === 'CHANNEL_NOT_FOUND') {
       return { key, status: 'still-unknown', provider: parked.provider, channelId: parked.channelId };
     }
-    return { key, status: 'failed', reason: describe(error) };
+    return { key, status: 'failed', reason: describeError(error) };
   }
 
   if (parked.provider === 'whapi') {
@@ -146,7 +144,7 @@ const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEven
     try {
       channel = await deps.credentials.getChannelCredentials('whapi', parked.channelId);
     } catch (error) {
-      return { key, status: 'failed', reason: describe(error) };
+      return { key, status: 'failed', reason: describeError(error) };
     }
     const expected = channel.provider === 'whapi' ? sha256Hex(channel.webhookSecret) : undefined;
     if (!expected || !parked.presentedSecretSha256 || !sameHex(parked.presentedSecretSha256, expected)) {
@@ -162,18 +160,18 @@ const replayOne = async (deps: ParkedEventsDeps, key: string, parked: ParkedEven
   try {
     queued = toQueueMessage(parked, owner.tenantId);
   } catch (error) {
-    return { key, status: 'invalid', reason: describe(error) };
+    return { key, status: 'invalid', reason: describeError(error) };
   }
   try {
     await deps.publisher.publish(queued.queue, [queued.message]);
   } catch (error) {
-    return { key, status: 'failed', reason: `publish failed: ${describe(error)}` };
+    return { key, status: 'failed', reason: `publish failed: ${describeError(error)}` };
   }
   try {
     await deps.blobs.delete(key);
   } catch (error) {
     // Published but not deleted: a second replay publishes the same dedup id, and the writer's insert is idempotent.
-    return { key, status: 'failed', reason: `published, but the parked object was not deleted: ${describe(error)}` };
+    return { key, status: 'failed', reason: `published, but the parked object was not deleted: ${describeError(error)}` };
   }
   return { key, status: 'replayed', tenantId: owner.tenantId, queue: queued.queue, deduplicationId: queued.message.deduplicationId };
 };

@@ -2,6 +2,7 @@ import type { SecretValueEntry, SecretsManagerClient } from '@aws-sdk/client-sec
 import { BatchGetSecretValueCommand, ListSecretsCommand } from '@aws-sdk/client-secrets-manager';
 import { CredentialsUnavailableError } from '@wagw/core/errors';
 import type { RawSecretRecord, SecretRecordKind, SecretRecordSet, SecretStore } from './secret-store';
+import { errorName } from '@wagw/core/errors';
 
 /** BatchGetSecretValue takes at most 20 ids per call. */
 const BATCH_SIZE = 20;
@@ -14,7 +15,6 @@ const FOLDERS: readonly (readonly [folder: string, kind: SecretRecordKind])[] = 
   ['tenants', 'tenant'],
 ];
 
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { MediaJobV1, MediaResultEventV1 } from '@wagw/contracts';
 import type { MediaOutcomeV1, Provider } from '@wagw/contracts';
-import { MalformedEventError, isGatewayError } from '@wagw/core/errors';
+import { isGatewayError } from '@wagw/core/errors';
 import type { GatewayError } from '@wagw/core/errors';
 import { conversationGroupId, fifoId, mediaObjectKey } from '@wagw/core/ids';
 import type { BlobStore, Clock, CredentialsClient, EventPublisher } from '@wagw/core/ports';
@@ -11,6 +11,7 @@ import type { MediaClient, MediaDownload } from '@wagw/providers/media/media-cli
 import { MediaErrorCode, retryableMediaError } from '@wagw/providers/media/media-error-codes';
 import { mediaSizeLimit } from '@wagw/providers/media/media-size-limits';
 import type { Logger } from '@wagw/runtime/logger';
+import { parseQueueBody } from '@wagw/runtime/queue-body';
 
 export interface FetchMediaDeps {
   credentials: CredentialsClient;
@@ -39,17 +40,7 @@ export interface FetchMediaAttempt {
 const MAX_REASON_LENGTH = 500;
 
 /** A media job off the queue; a body that is no MediaJobV1 cannot be answered and goes to the DLQ. */
-export const parseMediaJob = (body: string): MediaJobV1 => {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new MalformedEventError('media job is not JSON');
-  }
-  const parsed = MediaJobV1.safeParse(json);
-  if (!parsed.success) throw new MalformedEventError(`media job is not a media-job.v1: ${parsed.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
-  return parsed.data;
-};
+export const parseMediaJob = (body: string): MediaJobV1 => parseQueueBody(MediaJobV1, body, 'media job');
 
 const reasonOf = (error: unknown): string => {
   const text = isGatewayError(error) ? error.message : error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -39,6 +39,8 @@ export interface MediaClientOptions {
 
 export const DEFAULT_MEDIA_TIMEOUT_MS = 15_000;
 
+export const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
+
 export type MediaFetchOptions = Omit<GuardedGetOptions, 'policy' | 'headers'>;
 
 /** The per-request settings every provider's client passes to guardedGet. */

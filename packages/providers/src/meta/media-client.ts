@@ -8,11 +8,13 @@ import { assertDeclaredSize, declaredSize, limitBody, readJson } from '../media/
 import {
   mediaFetchOptions,
   MAX_JSON_BYTES,
+  isSuccessStatus,
   OCTET_STREAM,
   meaningfulType,
 } from '../media/media-client';
 import type { MediaClient, MediaClientOptions, MediaDownload, MediaFetchOptions, MediaRequest } from '../media/media-client';
 import { MediaErrorCode, httpStatusError, permanentMediaError, retryableMediaError } from '../media/media-error-codes';
+import { isJsonObject } from '../json-body';
 
 /** `GET /{version}/{media-id}`: where the file is right now (the URL expires after 5 minutes). */
 interface MediaLocation {
@@ -21,8 +23,6 @@ interface MediaLocation {
   fileSize?: number;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const TOKEN_CODES = new Set([0, 190]);
 const THROTTLE_CODES = new Set([4, 80007, 130429]);
@@ -30,7 +30,7 @@ const UNKNOWN_OBJECT_CODES = new Set([100, 803]);
 
 /** A Graph error envelope → the media error it means; the HTTP status decides when the body says nothing. */
 const graphError = (status: number, body: unknown, what: string): MediaFetchError => {
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const error = isJsonObject(body) && isJsonObject(body.error) ? body.error : undefined;
   const code = typeof error?.code === 'number' ? error.code : undefined;
   if (code === undefined) return httpStatusError(status, what);
   const trace = typeof error?.fbtrace_id === 'string' ? `, fbtrace_id ${error.fbtrace_id}` : '';
@@ -42,7 +42,6 @@ const graphError = (status: number, body: unknown, what: string): MediaFetchErro
   return byStatus.code === MediaErrorCode.REJECTED ? permanentMediaError(MediaErrorCode.REJECTED, message) : byStatus;
 };
 
-const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 /**
  * Meta Cloud API inbound media: re-GET the media id for a fresh URL on every attempt (stored URLs
@@ -75,7 +74,7 @@ export class MetaMediaClient implements MediaClient {
         response.body.destroy();
         continue;
       }
-      if (!isSuccess(response.status)) {
+      if (!isSuccessStatus(response.status)) {
         response.body.destroy();
         throw httpStatusError(response.status, 'Meta media download');
       }
@@ -118,8 +117,8 @@ export class MetaMediaClient implements MediaClient {
     url.searchParams.set('phone_number_id', channel.channelId);
     const response = await this.get(url, policy, headers);
     const body = await readJson(response.body, MAX_JSON_BYTES, 'Meta media lookup');
-    if (!isSuccess(response.status)) throw graphError(response.status, body, 'Meta media lookup');
-    if (!isRecord(body) || typeof body.url !== 'string') {
+    if (!isSuccessStatus(response.status)) throw graphError(response.status, body, 'Meta media lookup');
+    if (!isJsonObject(body) || typeof body.url !== 'string') {
       throw permanentMediaError(MediaErrorCode.REJECTED, 'Meta media lookup answered without a url');
     }
     let location: URL;

@@ -1,11 +1,11 @@
 import type { JsonObject } from '../json-body';
+import { nonEmpty } from '../json-body';
 import { toProviderErrors } from '../provider-errors';
 import type { ReceiptFields } from '../receipt-fields';
 import { unixSecondsToIso } from '../unix-seconds';
 
 export type { ReceiptFields } from '../receipt-fields';
 
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /**
  * Receipt fields of one Meta `value.statuses[]` item (as checked by parseMetaWebhook: `id` and `status`

@@ -1,5 +1,5 @@
 import { MalformedWebhookError } from '@wagw/core/errors';
-import { isJsonObject, parseJsonBody } from '../json-body';
+import { isJsonObject, nonEmpty, parseJsonBody } from '../json-body';
 import type { JsonObject } from '../json-body';
 
 /** One inbound message item with the `value.contacts[]` entry of its sender, when there is one. */
@@ -29,7 +29,6 @@ const idString = (value: unknown): string | undefined => {
   return undefined;
 };
 
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 const objectArray = (value: unknown, path: string): JsonObject[] => {
   if (value === undefined || value === null) return [];

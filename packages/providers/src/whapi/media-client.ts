@@ -4,11 +4,10 @@ import { guardedGet } from '../media/guarded-get';
 import { WHAPI_MEDIA_HOST_SUFFIXES, createHostPolicy, hostOf, normalizeHost } from '../media/host-policy';
 import type { HostPolicy } from '../media/host-policy';
 import { assertDeclaredSize, declaredSize, limitBody } from '../media/media-body';
-import { OCTET_STREAM, meaningfulType, mediaFetchOptions } from '../media/media-client';
+import { OCTET_STREAM, isSuccessStatus, meaningfulType, mediaFetchOptions } from '../media/media-client';
 import type { MediaClient, MediaClientOptions, MediaDownload, MediaFetchOptions, MediaRequest } from '../media/media-client';
 import { MediaErrorCode, httpStatusError, permanentMediaError } from '../media/media-error-codes';
 
-const isSuccess = (status: number): boolean => status >= 200 && status < 300;
 
 const parsedUrl = (text: string): URL | undefined => {
   try {
@@ -79,7 +78,7 @@ export class WhapiMediaClient implements MediaClient {
   ): Promise<MediaDownload> {
     const headers: Record<string, string> = channel === undefined ? {} : { authorization: `Bearer ${channel.apiToken}` };
     const response = await guardedGet(url, { ...this.fetchOptions, policy, headers });
-    if (!isSuccess(response.status)) {
+    if (!isSuccessStatus(response.status)) {
       response.body.destroy();
       throw httpStatusError(response.status, what);
     }

@@ -1,5 +1,5 @@
 import { MalformedWebhookError } from '@wagw/core/errors';
-import { isJsonObject, parseJsonBody } from '../json-body';
+import { isJsonObject, nonEmpty, parseJsonBody } from '../json-body';
 import type { JsonObject } from '../json-body';
 
 /** Arrays a Whapi webhook may carry (OpenAPI WebhookPayload); only messages and statuses become events. */
@@ -35,7 +35,6 @@ export interface WhapiWebhook {
   ignoredKeys: string[];
 }
 
-const nonEmpty = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 const eventItems = (body: JsonObject, key: 'messages' | 'statuses', required: readonly string[]): JsonObject[] => {
   const value = body[key];

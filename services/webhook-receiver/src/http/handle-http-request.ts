@@ -1,3 +1,4 @@
+import { META_SIGNATURE_HEADER } from '@wagw/providers/meta/signature';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { receiveMetaWebhook } from '../receive-meta-webhook';
 import { receiveWhapiWebhook } from '../receive-whapi-webhook';
@@ -33,7 +34,7 @@ const dispatch = async (context: ReceiverContext, deps: ReceiverDeps, event: API
         deps,
         await receiveMetaWebhook(deps, {
           body: requestBody(event, context.limits.maxBodyBytes),
-          signature: requestHeader(event, 'x-hub-signature-256'),
+          signature: requestHeader(event, META_SIGNATURE_HEADER),
         }),
       );
     case 'whapi-webhook':
