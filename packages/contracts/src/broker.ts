@@ -8,6 +8,7 @@ export const BrokerRequestV1 = z.discriminatedUnion('op', [
   z.object({ op: z.literal('listMetaApps') }),
   z.object({ op: z.literal('getTenantDatabase'), tenantId: z.string().check(z.minLength(1)) }),
   z.object({ op: z.literal('getChannelCredentials'), provider: Provider, channelId: z.string().check(z.minLength(1)) }),
+  z.object({ op: z.literal('listTenants') }),
 ]);
 export type BrokerRequestV1 = z.infer<typeof BrokerRequestV1>;
 
@@ -21,11 +22,21 @@ export const ChannelOwnerV1 = z.object({
 });
 export type ChannelOwnerV1 = z.infer<typeof ChannelOwnerV1>;
 
+/** A tenant as the outbound collector sees it: ids only, no credentials. */
+export const TenantSummaryV1 = z.object({
+  tenantId: z.string(),
+  /** The channel used when an outbound row leaves channel_id NULL (the record's default, else its first channel). */
+  defaultChannelId: z.string(),
+  channels: z.array(z.object({ provider: Provider, channelId: z.string() })),
+});
+export type TenantSummaryV1 = z.infer<typeof TenantSummaryV1>;
+
 export interface BrokerResults {
   resolveChannel: ChannelOwnerV1;
   listMetaApps: MetaAppRecordV1[];
   getTenantDatabase: DatabaseSettingsV1;
   getChannelCredentials: ChannelRecordV1;
+  listTenants: TenantSummaryV1[];
 }
 
 export const BrokerErrorV1 = z.object({

@@ -90,10 +90,80 @@ export const ReceiptEventV1 = z.object({
 });
 export type ReceiptEventV1 = z.infer<typeof ReceiptEventV1>;
 
-export const StatusQueueEventV1 = z.discriminatedUnion('schema', [ReceiptEventV1]);
+/**
+ * outbound-messages.fifo: one leased wa_outbound_messages row to send. Group: the conversation
+ * (tenant + channel + recipient); deduplication id: tenant + row id + attempt.
+ */
+export const OutboundMessageEventV1 = z.object({
+  schema: z.literal('outbound-message.v1'),
+  tenantId: z.string().check(z.minLength(1)),
+  /** wa_outbound_messages.id (a string: BIGINT exceeds 2^53). */
+  rowId: z.string().check(z.regex(/^\d+$/)),
+  /** wa_outbound_messages.attempts after this lease (1 on the first). */
+  attempt: z.int().check(z.positive()),
+  provider: Provider,
+  /** The sending channel: the row's channel_id, or the tenant's default when the row left it NULL. */
+  channelId: z.string().check(z.minLength(1)),
+  /** wa_outbound_messages.to_id. */
+  toId: z.string().check(z.minLength(1)),
+  /** The row's `message`, parsed and checked against OutboundContentV1 by the collector. */
+  message: z.record(z.string(), z.unknown()),
+  /**
+   * The row's lease ends here. The sender does not start a send it could not finish before then:
+   * after it, the collector's reaper may give the row to a new attempt.
+   */
+  leaseExpiresAt: z.iso.datetime(),
+  queuedAt: z.iso.datetime(),
+});
+export type OutboundMessageEventV1 = z.infer<typeof OutboundMessageEventV1>;
+
+export const SendOutcomeV1 = z.discriminatedUnion('status', [
+  /** The provider accepted the message (a 200 with a message id). */
+  z.object({
+    status: z.literal('sent'),
+    providerMessageId: z.string().check(z.minLength(1)),
+    acceptedAt: z.iso.datetime(),
+    /** Meta's messages[0].message_status for paced templates ('accepted', 'held_for_quality_assessment'). */
+    messageStatus: z.optional(z.string()),
+  }),
+  /** The provider refused it for good (or the row cannot be sent): recorded, never retried. */
+  z.object({
+    status: z.literal('failed'),
+    code: z.string().check(z.minLength(1)),
+    message: z.string(),
+    failedAt: z.iso.datetime(),
+  }),
+  /**
+   * The request went out but no answer came back (a timeout or a reset after the body was sent):
+   * the provider may or may not have accepted it. Not resent; see the message-sender README.
+   */
+  z.object({
+    status: z.literal('unknown'),
+    code: z.string().check(z.minLength(1)),
+    message: z.string(),
+    at: z.iso.datetime(),
+  }),
+]);
+export type SendOutcomeV1 = z.infer<typeof SendOutcomeV1>;
+
+/** status-events.fifo: the message-sender's result for one outbound row attempt. */
+export const SendResultEventV1 = z.object({
+  schema: z.literal('send-result.v1'),
+  tenantId: z.string().check(z.minLength(1)),
+  provider: Provider,
+  channelId: z.string().check(z.minLength(1)),
+  /** The recipient (wa_outbound_messages.to_id): part of the FIFO group id. */
+  contactId: z.string(),
+  rowId: z.string().check(z.regex(/^\d+$/)),
+  attempt: z.int().check(z.positive()),
+  outcome: SendOutcomeV1,
+});
+export type SendResultEventV1 = z.infer<typeof SendResultEventV1>;
+
+export const StatusQueueEventV1 = z.discriminatedUnion('schema', [ReceiptEventV1, SendResultEventV1]);
 export type StatusQueueEventV1 = z.infer<typeof StatusQueueEventV1>;
 
-export const QueueRole = z.enum(['inbound-events', 'status-events', 'media-jobs']);
+export const QueueRole = z.enum(['inbound-events', 'status-events', 'media-jobs', 'outbound-messages']);
 export type QueueRole = z.infer<typeof QueueRole>;
 
 /** Why an event was parked: its channel is owned by no tenant, or its owner's record cannot be served now. */

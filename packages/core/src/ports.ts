@@ -7,8 +7,10 @@ import type {
   MediaOutcomeV1,
   MediaStatus,
   MetaAppRecordV1,
+  OutboundStatus,
   Provider,
   QueueRole,
+  TenantSummaryV1,
 } from '@wagw/contracts';
 
 export interface Clock {
@@ -49,6 +51,8 @@ export interface CredentialsClient {
   listMetaApps(): Promise<MetaAppRecordV1[]>;
   getTenantDatabase(tenantId: string): Promise<DatabaseSettingsV1>;
   getChannelCredentials(provider: Provider, channelId: string): Promise<ChannelRecordV1>;
+  /** Every tenant with its channel ids (no credentials): the outbound collector's fan-out list. */
+  listTenants(): Promise<TenantSummaryV1[]>;
   /** Drop cached answers (e.g. after a provider said a token expired). */
   invalidate(): void;
 }
@@ -71,7 +75,167 @@ export interface InboundMessageStore {
   applyMediaOutcome(key: MessageKey, outcome: MediaOutcomeV1): Promise<MediaApplyOutcome>;
 }
 
+/** One leased wa_outbound_messages row, as the collector reads it. */
+export interface LeasedOutboundRow {
+  /** wa_outbound_messages.id as a string (BIGINT exceeds 2^53). */
+  id: string;
+  /** NULL = the tenant's default channel. */
+  channelId: string | null;
+  toId: string;
+  /** The row's `message` column, unparsed (the collector checks it). */
+  message: string;
+  /** attempts after this lease (1 on the first lease). */
+  attempt: number;
+  reservedUntil: Date;
+  createdAt: Date;
+}
+
+/** A row and the attempt the caller holds it under; a write with a stale attempt changes nothing. */
+export interface OutboundRowRef {
+  id: string;
+  attempt: number;
+}
+
+export interface LeaseOptions {
+  limit: number;
+  now: Date;
+  /** reserved_until = now + leaseSeconds. */
+  leaseSeconds: number;
+}
+
+export interface ReapOptions {
+  now: Date;
+  /** A 'queued' row whose lease expired goes back to 'pending', or to 'failed' once it had this many attempts. */
+  maxAttempts: number;
+}
+
+export interface ReapResult {
+  requeued: number;
+  failed: number;
+}
+
+/** One tenant's database, as the outbound collector uses it. */
+export interface OutboundMessageStore {
+  /**
+   * Leases up to `limit` due rows (status 'pending', not_before passed, no live lease) in one
+   * statement, oldest id first, skipping rows another collector holds: reserved_until = now +
+   * leaseSeconds, attempts + 1. Concurrent callers never get the same row.
+   */
+  leaseDueMessages(options: LeaseOptions): Promise<LeasedOutboundRow[]>;
+  /** 'pending' → 'queued' (queued_at = now) for rows still held under these attempts. */
+  markQueued(rows: readonly OutboundRowRef[], now: Date): Promise<void>;
+  /**
+   * Undoes leases whose enqueue failed: reserved_until NULL and attempts - 1, so the next lease uses
+   * the same attempt number and SQS drops the copy if the failed enqueue had in fact gone through.
+   */
+  releaseLeases(rows: readonly OutboundRowRef[], now: Date): Promise<void>;
+  /** A row that cannot be sent (bad JSON, unknown type, no channel): 'failed' with a clear reason. */
+  failOutboundMessage(row: OutboundRowRef, error: { code: string; message: string }, now: Date): Promise<void>;
+  /** Reclaims 'queued' rows whose lease expired without a send result. */
+  reapExpiredLeases(options: ReapOptions): Promise<ReapResult>;
+}
+
+/** A send result for one row attempt, as the status-saver applies it. */
+export type SendResultUpdate =
+  | { status: 'sent'; row: OutboundRowRef; provider: Provider; channelId: string; providerMessageId: string; at: Date; now: Date }
+  | { status: 'failed'; row: OutboundRowRef; provider: Provider; channelId: string; code: string; message: string; at: Date; now: Date };
+
+/** A provider receipt reduced to what the row keeps. */
+export interface ReceiptUpdate {
+  provider: Provider;
+  providerMessageId: string;
+  /** The row status it moves to (outboundStatusForReceipt). */
+  status: OutboundStatus;
+  occurredAt: Date;
+  errorCode: string | null;
+  errorMessage: string | null;
+  now: Date;
+}
+
+/** One wa_status_events row. */
+export interface StatusEventRow {
+  provider: Provider;
+  channelId: string;
+  providerMessageId: string;
+  /** Provider status as sent ('sent', 'delivered', 'read', 'played', 'failed', …) or 'unknown' for an ambiguous send. */
+  status: string;
+  recipientId: string | null;
+  occurredAt: Date;
+  errorCode: string | null;
+  errorMessage: string | null;
+  raw: Record<string, unknown> | null;
+  /** wa_outbound_messages.id when the event is about a row the gateway sent. */
+  outboundMessageId: string | null;
+  receivedAt: Date;
+}
+
+/** One tenant's database, as the status-saver uses it. */
+export interface StatusStore {
+  /** Appends the event once per (provider, provider_message_id, status). */
+  recordStatusEvent(event: StatusEventRow): Promise<'inserted' | 'duplicate'>;
+  /**
+   * Applies a send result to the row held under `row.attempt` while it is 'pending' or 'queued'
+   * (one conditional UPDATE); 'stale' when the row has moved on or belongs to another attempt.
+   */
+  applySendResult(result: SendResultUpdate): Promise<'applied' | 'stale'>;
+  /**
+   * Moves the row with this provider message id forward to `status` when its rank is higher (one
+   * conditional UPDATE); 'unchanged' when the row is already there or beyond, 'no-row' when no row
+   * carries the id (yet).
+   */
+  applyReceipt(receipt: ReceiptUpdate): Promise<'applied' | 'unchanged' | 'no-row'>;
+  /** The recorded events of one provider message, oldest first (receipts that arrived before the send result). */
+  listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]>;
+}
+
+/** Every port a tenant database offers the services. */
+export type TenantDatabase = InboundMessageStore & OutboundMessageStore & StatusStore;
+
 /** Gives the store of a tenant's database, pooled and reused across invocations. */
-export interface TenantStores {
-  forTenant(tenantId: string): Promise<InboundMessageStore>;
+export interface TenantStores<S = InboundMessageStore> {
+  forTenant(tenantId: string): Promise<S>;
+}
+
+/** A file to hand to a provider's media endpoint before sending it (a row's `s3_key` media). */
+export interface OutboundMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  filename: string;
+}
+
+/**
+ * How one provider call ended, classified per reference §C3:
+ * - `accepted`: the provider took the message (send) or the file (upload; `providerMessageId` is then the media id);
+ * - `rejected`: it answered with an error; `retry` says what to do about it;
+ * - `unknown`: the request went out but no answer came (timeout/reset after the body was written).
+ */
+export type ProviderCallResult =
+  | { outcome: 'accepted'; providerMessageId: string; messageStatus?: string }
+  | {
+      outcome: 'rejected';
+      /** The provider's error code as a string ('130429', '131047', 'HTTP_503', 'ECONNREFUSED'…). */
+      code: string;
+      message: string;
+      /** permanent: record 'failed'; retryable: back off and retry; token-expired: refresh credentials once, then fail. */
+      retry: 'permanent' | 'retryable' | 'token-expired';
+      /** Back off at least this long (e.g. 6 s for a pair rate limit). */
+      minDelaySeconds?: number;
+      /** Graph API fbtrace_id, for the log. */
+      traceId?: string;
+    }
+  | { outcome: 'unknown'; code: string; message: string };
+
+export interface SendOptions {
+  /** Meta only: echoed as `biz_opaque_callback_data` in status webhooks, unless the message sets its own. */
+  callbackData?: string;
+}
+
+/**
+ * One messaging provider (MetaCloudProvider, WhapiProvider). `message` is a checked OutboundContentV1
+ * (the Cloud API message shape without messaging_product/to) whose media are given by `link` or
+ * provider `id` (the sender has already uploaded any `s3_key` media).
+ */
+export interface MessagingProvider {
+  send(channel: ChannelRecordV1, toId: string, message: Record<string, unknown>, options?: SendOptions): Promise<ProviderCallResult>;
+  uploadMedia(channel: ChannelRecordV1, media: OutboundMedia): Promise<ProviderCallResult>;
 }

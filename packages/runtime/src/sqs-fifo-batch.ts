@@ -10,6 +10,8 @@ export interface RecordContext {
   receiveCount: number;
   messageId: string;
   groupId: string;
+  /** For ChangeMessageVisibility (e.g. a retry backoff). */
+  receiptHandle: string;
 }
 
 export type RecordProcessor = (body: string, context: RecordContext) => Promise<void>;
@@ -43,7 +45,7 @@ export const createFifoBatchHandler = (processRecord: RecordProcessor, options: 
     const receiveCount = receiveCountOf(record);
     const recordLogger = logger.child({ messageId: record.messageId, groupId, receiveCount });
     try {
-      await processRecord(record.body, { logger: recordLogger, receiveCount, messageId: record.messageId, groupId });
+      await processRecord(record.body, { logger: recordLogger, receiveCount, messageId: record.messageId, groupId, receiptHandle: record.receiptHandle });
     } catch (error) {
       recordLogger.error(failureFields(error), 'record failed');
       throw error;
