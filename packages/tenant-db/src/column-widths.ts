@@ -14,4 +14,8 @@ export const COLUMN_WIDTHS = {
   mediaKey: 1024,
   mediaMimeType: 255,
   mediaSha256: 128,
+  toId: 256,
+  errorCode: 64,
+  eventStatus: 32,
+  recipientId: 256,
 } as const;

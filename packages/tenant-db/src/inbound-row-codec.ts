@@ -1,7 +1,20 @@
 import type { InboundMessageRowV1, MediaOutcomeV1, MediaStatus, Provider } from '@wagw/contracts';
 import { COLUMN_WIDTHS } from './column-widths';
-import { TenantRowInvalidError } from './errors';
+import {
+  clipped,
+  encodeJson,
+  instant,
+  nullableString,
+  optionalClipped,
+  optionalText,
+  parseJsonColumn,
+  text,
+  toDate,
+  withoutNul,
+} from './column-values';
 import type { InboundMessageRecord } from './tenant-store';
+
+export { encodeJson, withoutNul } from './column-values';
 
 /** wa_inbound_messages column values as both dialects bind them (JSON as text, UTC instants). */
 export interface InboundColumnValues {
@@ -24,61 +37,6 @@ export interface InboundColumnValues {
   sent_at: Date;
   received_at: Date;
 }
-
-const NUL = /\u0000/g;
-
-/**
- * PostgreSQL refuses U+0000 in text and jsonb; a message containing one must not become a poison
- * record, so it is replaced by U+FFFD in every dialect alike.
- */
-export const withoutNul = (value: string): string => value.replace(NUL, '\uFFFD');
-
-const cleanJson = (value: unknown): unknown => {
-  if (typeof value === 'string') return withoutNul(value);
-  if (Array.isArray(value)) return value.map(cleanJson);
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [withoutNul(key), cleanJson(item)]));
-  }
-  return value;
-};
-
-export const encodeJson = (value: unknown): string => JSON.stringify(cleanJson(value));
-
-const text = (column: string, value: string, width?: number): string => {
-  const clean = withoutNul(value);
-  if (width !== undefined && clean.length > width) {
-    throw new TenantRowInvalidError(`${column} is ${clean.length} characters long; the column holds ${width}`);
-  }
-  return clean;
-};
-
-const optionalText = (column: string, value: string | null, width?: number): string | null =>
-  value === null ? null : text(column, value, width);
-
-/**
- * A free-form, non-identifying value cut to its column instead of refused: a provider's long type or
- * content type must not make a message undeliverable (the full value stays in raw / payload).
- * Never cuts a surrogate pair in half.
- */
-const clipped = (value: string, width: number): string => {
-  const clean = withoutNul(value);
-  if (clean.length <= width) return clean;
-  const cut = clean.slice(0, width);
-  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
-};
-
-const optionalClipped = (value: string | null, width: number): string | null => (value === null ? null : clipped(value, width));
-
-const instant = (column: string, value: Date): Date => {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
-    throw new TenantRowInvalidError(`${column} is not a valid date`);
-  }
-  // SQL Server's DATETIME2 holds years 1–9999; PostgreSQL would take more. Refusing in both keeps a
-  // tenant's behaviour the same on either engine (e.g. a millisecond timestamp read as seconds).
-  const year = value.getUTCFullYear();
-  if (year < 1 || year > 9999) throw new TenantRowInvalidError(`${column} is outside years 1–9999`);
-  return value;
-};
 
 export interface KeyValues {
   provider: string;
@@ -126,13 +84,6 @@ export const encodeMediaError = (outcome: Extract<MediaOutcomeV1, { status: 'fai
 
 /** A row as either driver returns it: jsonb arrives parsed, NVARCHAR JSON as text, BIGINT as string or number. */
 export type InboundDbRow = { [K in keyof InboundColumnValues]: unknown } & { id: unknown };
-
-const parseJsonColumn = (value: unknown): Record<string, unknown> =>
-  (typeof value === 'string' ? JSON.parse(value) : value) as Record<string, unknown>;
-
-const nullableString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
 
 export const decodeInboundRow = (row: InboundDbRow): InboundMessageRecord => ({
   id: String(row.id),

@@ -7,3 +7,5 @@ export * from './pooled-tenant-stores';
 export type { PostgresSettings } from './postgres-tenant-store';
 export type { PgliteSettings } from './pglite-tenant-store';
 export type { MssqlSettings } from './mssql-tenant-store';
+export * from './fail-fast-tenant-stores';
+export { SEND_ATTEMPTS_EXHAUSTED } from './outbound-row-codec';

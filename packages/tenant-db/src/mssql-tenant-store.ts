@@ -1,6 +1,17 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus } from '@wagw/contracts';
-import type { InsertOutcome, MediaApplyOutcome, MessageKey } from '@wagw/core';
+import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus, Provider } from '@wagw/contracts';
+import type {
+  InsertOutcome,
+  LeasedOutboundRow,
+  LeaseOptions,
+  MediaApplyOutcome,
+  MessageKey,
+  OutboundRowRef,
+  ReapOptions,
+  ReapResult,
+  ReceiptUpdate,
+  SendResultUpdate,
+  StatusEventRow,
+} from '@wagw/core';
 import * as mssql from 'mssql';
 import {
   decodeInboundRow,
@@ -12,47 +23,24 @@ import {
 } from './inbound-row-codec';
 import { runMigrations, type MigrationResult } from './migration';
 import { mssqlConfigFrom } from './mssql-connection-config';
-import { mssqlMigrations, mssqlStatements as sql, type MssqlParamType, type MssqlStatement } from './sql/mssql';
-import { DEFAULT_LIST_LIMIT, type InboundMessageRecord, type ListInboundOptions, type TenantStore, type TenantStoreOptions } from './tenant-store';
+import * as outbound from './mssql-outbound-queries';
+import { lastRow, retryDeadlocks, runStatement, type MssqlRun } from './mssql-run';
+import { mssqlMigrations, mssqlStatements as sql, type MssqlStatement } from './sql/mssql';
+import {
+  DEFAULT_LIST_LIMIT,
+  type InboundMessageRecord,
+  type ListInboundOptions,
+  type ListOutboundOptions,
+  type ListStatusEventOptions,
+  type NewOutboundMessage,
+  type OutboundMessageRecord,
+  type StatusEventRecord,
+  type TenantStore,
+  type TenantStoreOptions,
+} from './tenant-store';
 import { isMssqlUnavailable, unavailableOr } from './unavailable-errors';
 
 export type MssqlSettings = Extract<DatabaseSettingsV1, { engine: 'mssql' }>;
-
-const DEADLOCK_VICTIM = 1205;
-const DEADLOCK_TRIES = 3;
-
-const sqlType = (type: MssqlParamType): mssql.ISqlType | (() => mssql.ISqlType) => {
-  switch (type.kind) {
-    case 'nvarchar':
-      return mssql.NVarChar(type.length);
-    case 'nvarchar-max':
-      return mssql.NVarChar(mssql.MAX);
-    case 'datetime2':
-      return mssql.DateTime2(3);
-    case 'bigint':
-      return mssql.BigInt;
-    case 'int':
-      return mssql.Int;
-  }
-};
-
-const isDeadlockVictim = (error: unknown): boolean =>
-  error instanceof mssql.RequestError && (error.number === DEADLOCK_VICTIM || (error.originalError as { number?: number } | undefined)?.number === DEADLOCK_VICTIM);
-
-/** A deadlock victim is rolled back whole: run it again after a short random pause, a few times. */
-const retryDeadlocks = async <T>(attempt: () => Promise<T>): Promise<T> => {
-  for (let tried = 1; ; tried += 1) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (tried >= DEADLOCK_TRIES || !isDeadlockVictim(error)) throw error;
-      await sleep(10 + Math.random() * 40 * tried);
-    }
-  }
-};
-
-/** The statement's own answer is its last result set: a tenant's trigger may return rows of its own first. */
-const lastRow = <R>(result: mssql.IResult<R>): R | undefined => result.recordsets.at(-1)?.[0];
 
 interface MediaApplyRow {
   applied: number;
@@ -63,6 +51,7 @@ interface MediaApplyRow {
 export class MssqlTenantStore implements TenantStore {
   readonly engine = 'mssql' as const;
   private readonly fail: (error: unknown) => never;
+  private readonly runOnPool: MssqlRun = (statement, values) => runStatement(this.pool, statement, values);
 
   private constructor(
     private readonly pool: mssql.ConnectionPool,
@@ -94,11 +83,7 @@ export class MssqlTenantStore implements TenantStore {
     values: Record<P, unknown>,
     on: mssql.ConnectionPool | mssql.Transaction = this.pool,
   ): Promise<mssql.IResult<R>> {
-    const request = on instanceof mssql.Transaction ? new mssql.Request(on) : new mssql.Request(on);
-    for (const name of Object.keys(statement.params) as P[]) {
-      request.input(name, sqlType(statement.params[name]), values[name]);
-    }
-    return request.query<R>(statement.text);
+    return runStatement<P, R>(on, statement, values);
   }
 
   async insertInboundMessage(row: InboundMessageRowV1): Promise<InsertOutcome> {
@@ -156,6 +141,67 @@ export class MssqlTenantStore implements TenantStore {
       );
       const row = result.recordset[0];
       return row === undefined ? undefined : decodeInboundRow(row);
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  leaseDueMessages(options: LeaseOptions): Promise<LeasedOutboundRow[]> {
+    return this.guard(() => outbound.leaseDueMessages(this.runOnPool, options));
+  }
+
+  markQueued(rows: readonly OutboundRowRef[], now: Date): Promise<void> {
+    return this.guard(() => outbound.markQueued(this.runOnPool, rows, now));
+  }
+
+  releaseLeases(rows: readonly OutboundRowRef[], now: Date): Promise<void> {
+    return this.guard(() => outbound.releaseLeases(this.runOnPool, rows, now));
+  }
+
+  failOutboundMessage(row: OutboundRowRef, error: { code: string; message: string }, now: Date): Promise<void> {
+    return this.guard(() => outbound.failOutboundMessage(this.runOnPool, row, error, now));
+  }
+
+  reapExpiredLeases(options: ReapOptions): Promise<ReapResult> {
+    return this.guard(() => outbound.reapExpiredLeases(this.runOnPool, options));
+  }
+
+  recordStatusEvent(event: StatusEventRow): Promise<'inserted' | 'duplicate'> {
+    return this.guard(() => outbound.recordStatusEvent(this.runOnPool, event));
+  }
+
+  applySendResult(result: SendResultUpdate): Promise<'applied' | 'stale'> {
+    return this.guard(() => outbound.applySendResult(this.runOnPool, result));
+  }
+
+  applyReceipt(receipt: ReceiptUpdate): Promise<'applied' | 'unchanged' | 'no-row'> {
+    return this.guard(() => outbound.applyReceipt(this.runOnPool, receipt));
+  }
+
+  listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> {
+    return this.guard(() => outbound.listStatusEvents(this.runOnPool, provider, providerMessageId));
+  }
+
+  insertOutboundMessage(row: NewOutboundMessage): Promise<string> {
+    return this.guard(() => outbound.insertOutboundMessage(this.runOnPool, row));
+  }
+
+  listOutboundMessages(options?: ListOutboundOptions): Promise<OutboundMessageRecord[]> {
+    return this.guard(() => outbound.listOutboundMessages(this.runOnPool, options));
+  }
+
+  findOutboundMessage(id: string): Promise<OutboundMessageRecord | undefined> {
+    return this.guard(() => outbound.findOutboundMessage(this.runOnPool, id));
+  }
+
+  listStatusEventRecords(options?: ListStatusEventOptions): Promise<StatusEventRecord[]> {
+    return this.guard(() => outbound.listStatusEventRecords(this.runOnPool, options));
+  }
+
+  /** Runs `work`, turning "database not reachable now" into TenantDatabaseUnavailableError. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       return this.fail(error);
     }

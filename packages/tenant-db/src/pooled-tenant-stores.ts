@@ -44,7 +44,7 @@ const fingerprintOf = (settings: DatabaseSettingsV1): string => {
  * Lambda invocations, replaced when the tenant's settings change, closed after `idleMs` unused.
  * A store that failed to open is not kept, so the next call tries again.
  */
-export class PooledTenantStores implements TenantStores {
+export class PooledTenantStores implements TenantStores<TenantStore> {
   private readonly entries = new Map<string, Entry>();
   private readonly settingsFor: PooledTenantStoresOptions['settingsFor'];
   private readonly createStore: NonNullable<PooledTenantStoresOptions['createStore']>;

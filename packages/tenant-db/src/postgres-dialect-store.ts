@@ -1,5 +1,17 @@
-import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus } from '@wagw/contracts';
-import type { InsertOutcome, MediaApplyOutcome, MessageKey } from '@wagw/core';
+import type { DatabaseSettingsV1, InboundMessageRowV1, MediaOutcomeV1, MediaStatus, Provider } from '@wagw/contracts';
+import type {
+  InsertOutcome,
+  LeasedOutboundRow,
+  LeaseOptions,
+  MediaApplyOutcome,
+  MessageKey,
+  OutboundRowRef,
+  ReapOptions,
+  ReapResult,
+  ReceiptUpdate,
+  SendResultUpdate,
+  StatusEventRow,
+} from '@wagw/core';
 import {
   decodeInboundRow,
   encodeInboundRow,
@@ -10,8 +22,19 @@ import {
   type KeyValues,
 } from './inbound-row-codec';
 import { runMigrations, type MigrationResult } from './migration';
+import * as outbound from './postgres-outbound-queries';
 import { postgresMigrations, postgresStatements as sql } from './sql/postgres';
-import { DEFAULT_LIST_LIMIT, type InboundMessageRecord, type ListInboundOptions, type TenantStore } from './tenant-store';
+import {
+  DEFAULT_LIST_LIMIT,
+  type InboundMessageRecord,
+  type ListInboundOptions,
+  type ListOutboundOptions,
+  type ListStatusEventOptions,
+  type NewOutboundMessage,
+  type OutboundMessageRecord,
+  type StatusEventRecord,
+  type TenantStore,
+} from './tenant-store';
 import { isPostgresUnavailable, unavailableOr } from './unavailable-errors';
 
 export interface PgQueryResult<R> {
@@ -129,6 +152,67 @@ export class PostgresDialectStore implements TenantStore {
       const result = await this.db.query<InboundDbRow>(sql.findInboundMessage, keyParams(encodeKey(key)));
       const row = result.rows[0];
       return row === undefined ? undefined : decodeInboundRow(row);
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  leaseDueMessages(options: LeaseOptions): Promise<LeasedOutboundRow[]> {
+    return this.guard(() => outbound.leaseDueMessages(this.db, options));
+  }
+
+  markQueued(rows: readonly OutboundRowRef[], now: Date): Promise<void> {
+    return this.guard(() => outbound.markQueued(this.db, rows, now));
+  }
+
+  releaseLeases(rows: readonly OutboundRowRef[], now: Date): Promise<void> {
+    return this.guard(() => outbound.releaseLeases(this.db, rows, now));
+  }
+
+  failOutboundMessage(row: OutboundRowRef, error: { code: string; message: string }, now: Date): Promise<void> {
+    return this.guard(() => outbound.failOutboundMessage(this.db, row, error, now));
+  }
+
+  reapExpiredLeases(options: ReapOptions): Promise<ReapResult> {
+    return this.guard(() => outbound.reapExpiredLeases(this.db, options));
+  }
+
+  recordStatusEvent(event: StatusEventRow): Promise<'inserted' | 'duplicate'> {
+    return this.guard(() => outbound.recordStatusEvent(this.db, event));
+  }
+
+  applySendResult(result: SendResultUpdate): Promise<'applied' | 'stale'> {
+    return this.guard(() => outbound.applySendResult(this.db, result));
+  }
+
+  applyReceipt(receipt: ReceiptUpdate): Promise<'applied' | 'unchanged' | 'no-row'> {
+    return this.guard(() => outbound.applyReceipt(this.db, receipt));
+  }
+
+  listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> {
+    return this.guard(() => outbound.listStatusEvents(this.db, provider, providerMessageId));
+  }
+
+  insertOutboundMessage(row: NewOutboundMessage): Promise<string> {
+    return this.guard(() => outbound.insertOutboundMessage(this.db, row));
+  }
+
+  listOutboundMessages(options?: ListOutboundOptions): Promise<OutboundMessageRecord[]> {
+    return this.guard(() => outbound.listOutboundMessages(this.db, options));
+  }
+
+  findOutboundMessage(id: string): Promise<OutboundMessageRecord | undefined> {
+    return this.guard(() => outbound.findOutboundMessage(this.db, id));
+  }
+
+  listStatusEventRecords(options?: ListStatusEventOptions): Promise<StatusEventRecord[]> {
+    return this.guard(() => outbound.listStatusEventRecords(this.db, options));
+  }
+
+  /** Runs `work`, turning "database not reachable now" into TenantDatabaseUnavailableError. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
     } catch (error) {
       return this.fail(error);
     }

@@ -4,9 +4,9 @@ import { systemClock } from '@wagw/core/ports';
 import { CachedCredentialsClient } from '@wagw/credentials/cached-credentials-client';
 import { LambdaBrokerTransport } from '@wagw/credentials/lambda-broker-transport';
 import type { Logger } from '@wagw/runtime/logger';
+import { FailFastTenantStores } from '@wagw/tenant-db/fail-fast-tenant-stores';
 import { PooledTenantStores } from '@wagw/tenant-db/pooled-tenant-stores';
 import type { InboundWriterConfig } from './config';
-import { FailFastTenantStores } from './fail-fast-tenant-stores';
 import type { InboundWriterDependencies } from './inbound-writer-dependencies';
 
 /**

@@ -8,4 +8,3 @@ export * from './media-job';
 export * from './errors';
 export * from './config';
 export * from './dependencies';
-export * from './fail-fast-tenant-stores';

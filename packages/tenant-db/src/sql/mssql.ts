@@ -1,3 +1,4 @@
+import { OUTBOUND_STATUS_RANK } from '@wagw/contracts';
 import { COLUMN_WIDTHS as MSSQL_WIDTHS } from '../column-widths';
 import type { Migration } from '../migration';
 
@@ -107,6 +108,17 @@ export const mssqlMigrations: readonly Migration[] = [
 );`,
     ],
   },
+  {
+    version: 2,
+    name: 'outbound path: wa_status_events.outbound_message_id, lease and reaper indexes',
+    statements: [
+      `ALTER TABLE wa_status_events ADD
+  outbound_message_id BIGINT NULL; -- wa_outbound_messages.id of a send result's row; NULL for provider receipts`,
+      `CREATE INDEX wa_status_events_outbound_message_ix ON wa_status_events (outbound_message_id);`,
+      `CREATE INDEX wa_outbound_messages_reap_ix ON wa_outbound_messages (status, reserved_until);`,
+      `CREATE INDEX wa_outbound_messages_due_ix ON wa_outbound_messages (status, id);`,
+    ],
+  },
 ];
 
 const KEY_PARAMS = {
@@ -119,6 +131,24 @@ const KEY_MATCH = `provider = @provider AND channel_id = @channel_id AND provide
 
 const INBOUND_COLUMNS = `id, provider, channel_id, provider_message_id, from_id, from_name, type, body, reply_to_id,
   media_status, media_key, media_mime_type, media_size, media_sha256, media_error, payload, raw, sent_at, received_at`;
+
+const OUTBOUND_COLUMNS = `id, channel_id, to_id, message, not_before, status, attempts, reserved_until, provider,
+  provider_message_id, error_code, error_message, created_at, queued_at, sent_at, delivered_at, read_at, failed_at, updated_at`;
+
+const LEASED_COLUMNS = `id, channel_id, to_id, message, attempts, reserved_until, created_at`;
+
+const STATUS_EVENT_COLUMNS = `id, provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code,
+  error_message, raw, outbound_message_id, received_at`;
+
+/** A row's status as its OUTBOUND_STATUS_RANK (built from the constant, never from data). */
+const STATUS_RANK = `CASE status ${Object.entries(OUTBOUND_STATUS_RANK)
+  .map(([status, rank]) => `WHEN N'${status}' THEN ${rank}`)
+  .join(' ')} END`;
+
+/** OPENJSON(@refs): a JSON array of {"id": "<bigint>", "attempt": <int>} (SQL Server 2016+, compatibility level 130). */
+const HELD_REFS = `OPENJSON(@refs) WITH (id BIGINT '$.id', attempt INT '$.attempt') AS held`;
+
+const RECEIPT_MATCH = `provider = @provider AND provider_message_id = @provider_message_id`;
 
 const statement = <P extends string>(text: string, params: Record<P, MssqlParamType>): MssqlStatement<P> => ({ text, params });
 
@@ -227,4 +257,212 @@ SELECT (SELECT COUNT(*) FROM @changed) AS applied,
     limit: int,
   }),
   findInboundMessage: statement(`SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages WHERE ${KEY_MATCH};`, KEY_PARAMS),
+
+  /**
+   * UPDATE TOP has no ORDER BY, so the oldest due rows are picked by TOP … ORDER BY in a CTE and
+   * updated through it. UPDLOCK holds them to the end of the statement, READPAST skips rows another
+   * collector holds, ROWLOCK keeps the locks to those rows. Rows come back through a table variable
+   * (a plain OUTPUT fails on tables with triggers), oldest first.
+   */
+  leaseDueMessages: statement(
+    `SET NOCOUNT ON;
+DECLARE @leased TABLE (
+  id BIGINT NOT NULL, channel_id NVARCHAR(128) NULL, to_id NVARCHAR(256) NOT NULL, message NVARCHAR(MAX) NOT NULL,
+  attempts INT NOT NULL, reserved_until DATETIME2(3) NULL, created_at DATETIME2(3) NOT NULL);
+WITH due AS (
+  SELECT TOP (@limit) ${LEASED_COLUMNS}, updated_at
+  FROM wa_outbound_messages WITH (UPDLOCK, READPAST, ROWLOCK)
+  WHERE status = N'pending'
+    AND (not_before IS NULL OR not_before <= @now)
+    AND (reserved_until IS NULL OR reserved_until < @now)
+  ORDER BY id
+)
+UPDATE due
+SET reserved_until = @reserved_until, attempts = attempts + 1, updated_at = @now
+OUTPUT inserted.id, inserted.channel_id, inserted.to_id, inserted.message, inserted.attempts, inserted.reserved_until,
+  inserted.created_at
+INTO @leased (${LEASED_COLUMNS});
+SELECT ${LEASED_COLUMNS} FROM @leased ORDER BY id;`,
+    { now: datetime2, reserved_until: datetime2, limit: int },
+  ),
+  /** Only rows still 'pending' under the attempt the caller holds. */
+  markQueued: statement(
+    `SET NOCOUNT ON;
+UPDATE m
+SET status = N'queued', queued_at = @now, updated_at = @now
+FROM wa_outbound_messages AS m
+INNER JOIN ${HELD_REFS} ON m.id = held.id AND m.attempts = held.attempt
+WHERE m.status = N'pending';`,
+    { refs: nvarcharMax, now: datetime2 },
+  ),
+  /** Gives the attempt back, so the next lease reuses its deduplication id. */
+  releaseLeases: statement(
+    `SET NOCOUNT ON;
+UPDATE m
+SET reserved_until = NULL, attempts = m.attempts - 1, updated_at = @now
+FROM wa_outbound_messages AS m
+INNER JOIN ${HELD_REFS} ON m.id = held.id AND m.attempts = held.attempt
+WHERE m.status = N'pending';`,
+    { refs: nvarcharMax, now: datetime2 },
+  ),
+  failOutboundMessage: statement(
+    `SET NOCOUNT ON;
+UPDATE wa_outbound_messages
+SET status = N'failed', error_code = @error_code, error_message = @error_message, failed_at = @now,
+    reserved_until = NULL, updated_at = @now
+WHERE id = @id AND attempts = @attempt AND status = N'pending';`,
+    { id: bigint, attempt: int, error_code: nvarchar(MSSQL_WIDTHS.errorCode), error_message: nvarcharMax, now: datetime2 },
+  ),
+  /** Returns one row: requeued, failed. */
+  reapExpiredLeases: statement(
+    `SET NOCOUNT ON;
+DECLARE @reaped TABLE (status NVARCHAR(16) NOT NULL);
+UPDATE wa_outbound_messages
+SET status = CASE WHEN attempts >= @max_attempts THEN N'failed' ELSE N'pending' END,
+    reserved_until = NULL,
+    error_code = CASE WHEN attempts >= @max_attempts THEN @error_code ELSE error_code END,
+    error_message = CASE WHEN attempts >= @max_attempts THEN @error_message ELSE error_message END,
+    failed_at = CASE WHEN attempts >= @max_attempts THEN @now ELSE failed_at END,
+    updated_at = @now
+OUTPUT inserted.status INTO @reaped (status)
+WHERE status = N'queued' AND reserved_until < @now;
+SELECT COUNT(CASE WHEN status = N'pending' THEN 1 END) AS requeued,
+  COUNT(CASE WHEN status = N'failed' THEN 1 END) AS failed
+FROM @reaped;`,
+    { now: datetime2, max_attempts: int, error_code: nvarchar(MSSQL_WIDTHS.errorCode), error_message: nvarcharMax },
+  ),
+
+  /** Returns one row: applied (1 when the row was 'pending'/'queued' under this attempt). */
+  applySendResultSent: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_outbound_messages
+SET status = N'sent', provider = @provider, channel_id = COALESCE(channel_id, @channel_id),
+    provider_message_id = @provider_message_id, sent_at = @sent_at, reserved_until = NULL,
+    error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = @now
+OUTPUT inserted.id INTO @changed (id)
+WHERE id = @id AND attempts = @attempt AND status IN (N'pending', N'queued');
+SELECT COUNT(*) AS applied FROM @changed;`,
+    {
+      id: bigint,
+      attempt: int,
+      provider: nvarchar(MSSQL_WIDTHS.provider),
+      channel_id: nvarchar(MSSQL_WIDTHS.channelId),
+      provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
+      sent_at: datetime2,
+      now: datetime2,
+    },
+  ),
+  applySendResultFailed: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_outbound_messages
+SET status = N'failed', provider = @provider, channel_id = COALESCE(channel_id, @channel_id),
+    error_code = @error_code, error_message = @error_message, failed_at = @failed_at, reserved_until = NULL,
+    updated_at = @now
+OUTPUT inserted.id INTO @changed (id)
+WHERE id = @id AND attempts = @attempt AND status IN (N'pending', N'queued');
+SELECT COUNT(*) AS applied FROM @changed;`,
+    {
+      id: bigint,
+      attempt: int,
+      provider: nvarchar(MSSQL_WIDTHS.provider),
+      channel_id: nvarchar(MSSQL_WIDTHS.channelId),
+      error_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      error_message: nvarcharMax,
+      failed_at: datetime2,
+      now: datetime2,
+    },
+  ),
+  /**
+   * Moves the row only to a higher rank (see SCHEMA.md for the rule). Returns one row: applied and
+   * found (a row carries this provider message id).
+   */
+  applyReceipt: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_outbound_messages
+SET status = @status,
+    sent_at = CASE WHEN @status IN (N'sent', N'delivered', N'read') THEN COALESCE(sent_at, @occurred_at) ELSE sent_at END,
+    delivered_at = CASE WHEN @status IN (N'delivered', N'read') THEN COALESCE(delivered_at, @occurred_at) ELSE delivered_at END,
+    read_at = CASE WHEN @status IN (N'read') THEN COALESCE(read_at, @occurred_at) ELSE read_at END,
+    failed_at = CASE WHEN @status IN (N'failed') THEN @occurred_at WHEN @status IN (N'delivered', N'read') THEN NULL ELSE failed_at END,
+    error_code = CASE WHEN @status IN (N'failed') THEN @error_code WHEN @status IN (N'delivered', N'read') THEN NULL ELSE error_code END,
+    error_message = CASE WHEN @status IN (N'failed') THEN @error_message WHEN @status IN (N'delivered', N'read') THEN NULL ELSE error_message END,
+    updated_at = @now
+OUTPUT inserted.id INTO @changed (id)
+WHERE ${RECEIPT_MATCH} AND ${STATUS_RANK} < @rank;
+SELECT (SELECT COUNT(*) FROM @changed) AS applied,
+  CAST(CASE WHEN EXISTS (SELECT 1 FROM wa_outbound_messages WHERE ${RECEIPT_MATCH}) THEN 1 ELSE 0 END AS INT) AS found;`,
+    {
+      provider: nvarchar(MSSQL_WIDTHS.provider),
+      provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
+      status: nvarchar(16),
+      rank: int,
+      occurred_at: datetime2,
+      error_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      error_message: nvarcharMax,
+      now: datetime2,
+    },
+  ),
+
+  /** Race-safe insert-once, like insertInboundMessage. Returns one row: inserted (1 when this call inserted it). */
+  recordStatusEvent: statement(
+    `SET NOCOUNT ON;
+DECLARE @new_ids TABLE (id BIGINT NOT NULL);
+BEGIN TRY
+  INSERT INTO wa_status_events (
+    provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code, error_message, raw,
+    outbound_message_id, received_at)
+  OUTPUT inserted.id INTO @new_ids (id)
+  SELECT @provider, @channel_id, @provider_message_id, @status, @recipient_id, @occurred_at, @error_code, @error_message, @raw,
+    @outbound_message_id, @received_at
+  WHERE NOT EXISTS (
+    SELECT 1 FROM wa_status_events WITH (UPDLOCK, HOLDLOCK)
+    WHERE provider = @provider AND provider_message_id = @provider_message_id AND status = @status
+  );
+END TRY
+BEGIN CATCH
+  IF ERROR_NUMBER() NOT IN (2601, 2627) THROW;
+END CATCH;
+SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM @new_ids) THEN 1 ELSE 0 END AS INT) AS inserted;`,
+    {
+      provider: nvarchar(MSSQL_WIDTHS.provider),
+      channel_id: nvarchar(MSSQL_WIDTHS.channelId),
+      provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
+      status: nvarchar(MSSQL_WIDTHS.eventStatus),
+      recipient_id: nvarchar(MSSQL_WIDTHS.recipientId),
+      occurred_at: datetime2,
+      error_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      error_message: nvarcharMax,
+      raw: nvarcharMax,
+      outbound_message_id: bigint,
+      received_at: datetime2,
+    },
+  ),
+  listStatusEvents: statement(
+    `SELECT ${STATUS_EVENT_COLUMNS} FROM wa_status_events
+WHERE provider = @provider AND provider_message_id = @provider_message_id
+ORDER BY occurred_at, id;`,
+    { provider: nvarchar(MSSQL_WIDTHS.provider), provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId) },
+  ),
+
+  /** Tests and ops: the columns a tenant writes. Returns one row: id. */
+  insertOutboundMessage: statement(
+    `SET NOCOUNT ON;
+DECLARE @new_ids TABLE (id BIGINT NOT NULL);
+INSERT INTO wa_outbound_messages (channel_id, to_id, message, not_before)
+OUTPUT inserted.id INTO @new_ids (id)
+VALUES (@channel_id, @to_id, @message, @not_before);
+SELECT id FROM @new_ids;`,
+    { channel_id: nvarchar(MSSQL_WIDTHS.channelId), to_id: nvarchar(MSSQL_WIDTHS.toId), message: nvarcharMax, not_before: datetime2 },
+  ),
+  listOutboundMessages: statement(
+    `SELECT TOP (@limit) ${OUTBOUND_COLUMNS} FROM wa_outbound_messages WHERE id > @after_id ORDER BY id;`,
+    { after_id: bigint, limit: int },
+  ),
+  findOutboundMessage: statement(`SELECT ${OUTBOUND_COLUMNS} FROM wa_outbound_messages WHERE id = @id;`, { id: bigint }),
+  listStatusEventRecords: statement(`SELECT TOP (@limit) ${STATUS_EVENT_COLUMNS} FROM wa_status_events ORDER BY id;`, {
+    limit: int,
+  }),
 } as const;

@@ -1,3 +1,4 @@
+import { OUTBOUND_STATUS_RANK } from '@wagw/contracts';
 import type { Migration } from '../migration';
 
 /**
@@ -79,10 +80,34 @@ export const postgresMigrations: readonly Migration[] = [
 )`,
     ],
   },
+  {
+    version: 2,
+    name: 'outbound path: wa_status_events.outbound_message_id, lease and reaper indexes',
+    statements: [
+      `ALTER TABLE wa_status_events
+  ADD COLUMN outbound_message_id bigint NULL -- wa_outbound_messages.id of a send result's row; NULL for provider receipts`,
+      `CREATE INDEX wa_status_events_outbound_message_ix ON wa_status_events (outbound_message_id)`,
+      `CREATE INDEX wa_outbound_messages_reap_ix ON wa_outbound_messages (status, reserved_until)`,
+      `CREATE INDEX wa_outbound_messages_due_ix ON wa_outbound_messages (status, id)`,
+    ],
+  },
 ];
 
 const INBOUND_COLUMNS = `id, provider, channel_id, provider_message_id, from_id, from_name, type, body, reply_to_id,
   media_status, media_key, media_mime_type, media_size, media_sha256, media_error, payload, raw, sent_at, received_at`;
+
+const OUTBOUND_COLUMNS = `id, channel_id, to_id, message, not_before, status, attempts, reserved_until, provider,
+  provider_message_id, error_code, error_message, created_at, queued_at, sent_at, delivered_at, read_at, failed_at, updated_at`;
+
+const LEASED_COLUMNS = `m.id, m.channel_id, m.to_id, m.message, m.attempts, m.reserved_until, m.created_at`;
+
+const STATUS_EVENT_COLUMNS = `id, provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code,
+  error_message, raw, outbound_message_id, received_at`;
+
+/** A row's status as its OUTBOUND_STATUS_RANK (built from the constant, never from data). */
+const STATUS_RANK = `CASE status ${Object.entries(OUTBOUND_STATUS_RANK)
+  .map(([status, rank]) => `WHEN '${status}' THEN ${rank}`)
+  .join(' ')} END`;
 
 export const postgresStatements = {
   lockMigrations: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
@@ -112,4 +137,103 @@ WHERE provider = $1 AND channel_id = $2 AND provider_message_id = $3 AND media_s
   listInboundMessages: `SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages ORDER BY id LIMIT $1`,
   findInboundMessage: `SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages
 WHERE provider = $1 AND channel_id = $2 AND provider_message_id = $3`,
+
+  /**
+   * $1 now, $2 reserved_until, $3 limit. Locks the oldest due rows, skipping rows another collector
+   * holds (a row whose lease committed meanwhile is re-checked and dropped), and leases them.
+   * RETURNING comes in no particular order: the caller sorts by id.
+   */
+  leaseDueMessages: `WITH due AS (
+  SELECT id FROM wa_outbound_messages
+  WHERE status = 'pending'
+    AND (not_before IS NULL OR not_before <= $1::timestamptz)
+    AND (reserved_until IS NULL OR reserved_until < $1::timestamptz)
+  ORDER BY id
+  LIMIT $3
+  FOR UPDATE SKIP LOCKED
+)
+UPDATE wa_outbound_messages AS m
+SET reserved_until = $2::timestamptz, attempts = m.attempts + 1, updated_at = $1::timestamptz
+FROM due
+WHERE m.id = due.id
+RETURNING ${LEASED_COLUMNS}`,
+  /** $1 ids, $2 attempts (pairwise), $3 now: only rows still 'pending' under the attempt the caller holds. */
+  markQueued: `UPDATE wa_outbound_messages AS m
+SET status = 'queued', queued_at = $3::timestamptz, updated_at = $3::timestamptz
+FROM unnest($1::bigint[], $2::integer[]) AS held (id, attempt)
+WHERE m.id = held.id AND m.attempts = held.attempt AND m.status = 'pending'`,
+  /** $1 ids, $2 attempts, $3 now: gives the attempt back, so the next lease reuses its deduplication id. */
+  releaseLeases: `UPDATE wa_outbound_messages AS m
+SET reserved_until = NULL, attempts = m.attempts - 1, updated_at = $3::timestamptz
+FROM unnest($1::bigint[], $2::integer[]) AS held (id, attempt)
+WHERE m.id = held.id AND m.attempts = held.attempt AND m.status = 'pending'`,
+  /** $1 id, $2 attempt, $3 error_code, $4 error_message, $5 now. */
+  failOutboundMessage: `UPDATE wa_outbound_messages
+SET status = 'failed', error_code = $3::text, error_message = $4::text, failed_at = $5::timestamptz,
+    reserved_until = NULL, updated_at = $5::timestamptz
+WHERE id = $1::bigint AND attempts = $2::integer AND status = 'pending'`,
+  /** $1 now, $2 max_attempts, $3 error_code, $4 error_message; one row: requeued, failed. */
+  reapExpiredLeases: `WITH reaped AS (
+  UPDATE wa_outbound_messages
+  SET status = CASE WHEN attempts >= $2::integer THEN 'failed' ELSE 'pending' END,
+      reserved_until = NULL,
+      error_code = CASE WHEN attempts >= $2::integer THEN $3::text ELSE error_code END,
+      error_message = CASE WHEN attempts >= $2::integer THEN $4::text ELSE error_message END,
+      failed_at = CASE WHEN attempts >= $2::integer THEN $1::timestamptz ELSE failed_at END,
+      updated_at = $1::timestamptz
+  WHERE status = 'queued' AND reserved_until < $1::timestamptz
+  RETURNING status
+)
+SELECT count(*) FILTER (WHERE status = 'pending')::integer AS requeued,
+       count(*) FILTER (WHERE status = 'failed')::integer AS failed
+FROM reaped`,
+
+  /** $1 id, $2 attempt, $3 provider, $4 channel_id, $5 provider_message_id, $6 sent_at, $7 now. */
+  applySendResultSent: `UPDATE wa_outbound_messages
+SET status = 'sent', provider = $3::text, channel_id = COALESCE(channel_id, $4::text), provider_message_id = $5::text,
+    sent_at = $6::timestamptz, reserved_until = NULL, error_code = NULL, error_message = NULL, failed_at = NULL,
+    updated_at = $7::timestamptz
+WHERE id = $1::bigint AND attempts = $2::integer AND status IN ('pending', 'queued')`,
+  /** $1 id, $2 attempt, $3 provider, $4 channel_id, $5 error_code, $6 error_message, $7 failed_at, $8 now. */
+  applySendResultFailed: `UPDATE wa_outbound_messages
+SET status = 'failed', provider = $3::text, channel_id = COALESCE(channel_id, $4::text), error_code = $5::text,
+    error_message = $6::text, failed_at = $7::timestamptz, reserved_until = NULL, updated_at = $8::timestamptz
+WHERE id = $1::bigint AND attempts = $2::integer AND status IN ('pending', 'queued')`,
+  /**
+   * $1 provider, $2 provider_message_id, $3 status, $4 rank, $5 occurred_at, $6 error_code,
+   * $7 error_message, $8 now. Moves the row only to a higher rank; see SCHEMA.md for the rule.
+   */
+  applyReceipt: `UPDATE wa_outbound_messages
+SET status = $3::text,
+    sent_at = CASE WHEN $3::text IN ('sent', 'delivered', 'read') THEN COALESCE(sent_at, $5::timestamptz) ELSE sent_at END,
+    delivered_at = CASE WHEN $3::text IN ('delivered', 'read') THEN COALESCE(delivered_at, $5::timestamptz) ELSE delivered_at END,
+    read_at = CASE WHEN $3::text = 'read' THEN COALESCE(read_at, $5::timestamptz) ELSE read_at END,
+    failed_at = CASE WHEN $3::text = 'failed' THEN $5::timestamptz WHEN $3::text IN ('delivered', 'read') THEN NULL ELSE failed_at END,
+    error_code = CASE WHEN $3::text = 'failed' THEN $6::text WHEN $3::text IN ('delivered', 'read') THEN NULL ELSE error_code END,
+    error_message = CASE WHEN $3::text = 'failed' THEN $7::text WHEN $3::text IN ('delivered', 'read') THEN NULL ELSE error_message END,
+    updated_at = $8::timestamptz
+WHERE provider = $1::text AND provider_message_id = $2::text AND ${STATUS_RANK} < $4::integer`,
+  /** $1 provider, $2 provider_message_id. */
+  selectOutboundByProviderMessage: `SELECT id FROM wa_outbound_messages WHERE provider = $1 AND provider_message_id = $2 LIMIT 1`,
+
+  /** $1..$11 in StatusEventValues order; returns a row only when this call inserted it. */
+  recordStatusEvent: `INSERT INTO wa_status_events (
+  provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code, error_message, raw,
+  outbound_message_id, received_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::bigint, $11)
+ON CONFLICT (provider, provider_message_id, status) DO NOTHING
+RETURNING id`,
+  /** $1 provider, $2 provider_message_id. */
+  listStatusEvents: `SELECT ${STATUS_EVENT_COLUMNS} FROM wa_status_events
+WHERE provider = $1 AND provider_message_id = $2
+ORDER BY occurred_at, id`,
+
+  /** Tests and ops: $1 channel_id, $2 to_id, $3 message, $4 not_before (the columns a tenant writes). */
+  insertOutboundMessage: `INSERT INTO wa_outbound_messages (channel_id, to_id, message, not_before)
+VALUES ($1, $2, $3, $4)
+RETURNING id`,
+  /** $1 after_id, $2 limit. */
+  listOutboundMessages: `SELECT ${OUTBOUND_COLUMNS} FROM wa_outbound_messages WHERE id > $1::bigint ORDER BY id LIMIT $2`,
+  findOutboundMessage: `SELECT ${OUTBOUND_COLUMNS} FROM wa_outbound_messages WHERE id = $1::bigint`,
+  listStatusEventRecords: `SELECT ${STATUS_EVENT_COLUMNS} FROM wa_status_events ORDER BY id LIMIT $1`,
 } as const;

@@ -15,6 +15,8 @@ export interface TargetDatabase {
   tableCounts(names: readonly string[]): Promise<Record<string, number>>;
   /** Versions recorded in wa_schema_migrations. */
   recordedVersions(): Promise<number[]>;
+  /** Empties wa_outbound_messages and wa_status_events (a lease takes every due row of the table). */
+  clearOutboundTables(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -31,6 +33,8 @@ const testDatabaseName = (): string => `wagw_test_${randomBytes(6).toString('hex
 
 const countByName = (names: readonly string[], found: readonly string[]): Record<string, number> =>
   Object.fromEntries(names.map((name) => [name, found.filter((table) => table === name).length]));
+
+const CLEAR_OUTBOUND = ['DELETE FROM wa_outbound_messages', 'DELETE FROM wa_status_events'];
 
 const POSTGRES_TABLES = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`;
 
@@ -57,6 +61,10 @@ const pgliteTarget: DialectTarget = {
         }),
       recordedVersions: () =>
         inspect(async (db) => (await db.query<{ version: number }>('SELECT version FROM wa_schema_migrations ORDER BY version')).rows.map((row) => row.version)),
+      clearOutboundTables: () =>
+        inspect(async (db) => {
+          for (const statement of CLEAR_OUTBOUND) await db.query(statement);
+        }),
       drop: () => rm(dir, { recursive: true, force: true }),
     };
   },
@@ -103,6 +111,10 @@ const postgresTarget: DialectTarget = {
         withPgClient(databaseUrl, async (client) =>
           (await client.query<{ version: number }>('SELECT version FROM wa_schema_migrations ORDER BY version')).rows.map((row) => row.version),
         ),
+      clearOutboundTables: () =>
+        withPgClient(databaseUrl, async (client) => {
+          for (const statement of CLEAR_OUTBOUND) await client.query(statement);
+        }),
       drop: async () => {
         await withPgClient(PG_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       },
@@ -151,6 +163,10 @@ const mssqlTarget: DialectTarget = {
         withMssql(databaseUrl, async (pool) =>
           (await pool.request().query<{ version: number }>('SELECT version FROM wa_schema_migrations ORDER BY version')).recordset.map((row) => row.version),
         ),
+      clearOutboundTables: () =>
+        withMssql(databaseUrl, async (pool) => {
+          for (const statement of CLEAR_OUTBOUND) await pool.request().batch(statement);
+        }),
       drop: () =>
         withMssql(serverUrl, (pool) =>
           pool.request().batch(`ALTER DATABASE [${name}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [${name}];`),
@@ -164,3 +180,15 @@ const mssqlTarget: DialectTarget = {
 };
 
 export const dialectTargets: readonly DialectTarget[] = [pgliteTarget, postgresTarget, mssqlTarget];
+
+/** A describe block per target; a target that cannot run here is skipped with a log line saying why. */
+export const describeTarget = (target: DialectTarget, title: string, specs: () => void): void => {
+  if (target.skipReason !== undefined) {
+    describe.skip(`${target.name} ${title}`, () => {
+      it('is skipped', () => undefined);
+    });
+    console.log(`[tenant-db] skipping the ${target.name} target: ${target.skipReason}`);
+    return;
+  }
+  describe(`${target.name} ${title}`, specs);
+};

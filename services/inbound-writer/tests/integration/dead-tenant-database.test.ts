@@ -9,7 +9,7 @@ import { PooledTenantStores } from '@wagw/tenant-db/pooled-tenant-stores';
 import { PostgresTenantStore } from '@wagw/tenant-db/postgres-tenant-store';
 import type { SQSRecord } from 'aws-lambda';
 import { Client } from 'pg';
-import { FailFastTenantStores } from '../../src/fail-fast-tenant-stores';
+import { FailFastTenantStores } from '@wagw/tenant-db/fail-fast-tenant-stores';
 import { createInboundRecordProcessor } from '../../src/process-inbound-record';
 import { capturingLogger, META_CHANNEL, metaMessageEvent } from '../support/builders';
 import { RecordingPublisher } from '../support/in-memory-tenant-stores';

@@ -1,8 +1,8 @@
 import type { InboundMessageRowV1 } from '@wagw/contracts';
 import { GatewayError, TenantDatabaseUnavailableError } from '@wagw/core/errors';
-import type { Clock, InboundMessageStore, TenantStores } from '@wagw/core/ports';
+import type { Clock, InboundMessageStore, LeasedOutboundRow, LeaseOptions, TenantStores } from '@wagw/core/ports';
 import { DEFAULT_FAIL_FAST_MS, FailFastTenantStores } from '../../src/fail-fast-tenant-stores';
-import { InMemoryTenantStores } from '../support/in-memory-tenant-stores';
+import { InMemoryTenantStores } from '../support/in-memory-inbound-stores';
 
 const aRow = (providerMessageId: string): InboundMessageRowV1 => ({
   provider: 'meta',
@@ -32,7 +32,7 @@ const countingStores = () => {
   const count = (tenantId: string): void => {
     calls[tenantId] = (calls[tenantId] ?? 0) + 1;
   };
-  const inner: TenantStores = {
+  const inner: TenantStores<InboundMessageStore> = {
     forTenant: async (tenantId) => {
       count(tenantId);
       const store: InboundMessageStore = await databases.forTenant(tenantId);
@@ -133,7 +133,7 @@ describe('FailFastTenantStores', () => {
   it('does not hold other failures against the tenant', async () => {
     // Prepare
     let inserts = 0;
-    const inner: TenantStores = {
+    const inner: TenantStores<InboundMessageStore> = {
       forTenant: async () => ({
         insertInboundMessage: async () => {
           inserts += 1;
@@ -152,5 +152,93 @@ describe('FailFastTenantStores', () => {
     // Assert
     expect(next).toEqual({ outcome: 'inserted' });
     expect(inserts).toBe(2);
+  });
+
+  describe('for any store shape', () => {
+    const at = (iso: string): Clock => ({ now: () => new Date(iso) });
+
+    /** A collector-side store: a method the inbound path never had, a plain property, private state. */
+    class OutboundOnlyStore {
+      readonly engine = 'postgres';
+      leases = 0;
+      #unavailable = false;
+
+      constructor(private readonly tenantId: string) {}
+
+      goDown(): void {
+        this.#unavailable = true;
+      }
+
+      async leaseDueMessages(options: LeaseOptions): Promise<LeasedOutboundRow[]> {
+        this.leases += 1;
+        if (this.#unavailable) throw new TenantDatabaseUnavailableError(this.tenantId);
+        return Array.from({ length: options.limit }, (_, index) => ({
+          id: String(index + 1),
+          channelId: null,
+          toId: '15550001111',
+          message: '{"type":"text","text":{"body":"hi"}}',
+          attempt: 1,
+          reservedUntil: options.now,
+          createdAt: options.now,
+        }));
+      }
+    }
+
+    const outboundSetup = () => {
+      const store = new OutboundOnlyStore('a');
+      const inner: TenantStores<Omit<OutboundOnlyStore, 'goDown'>> = { forTenant: async () => store };
+      const stores = new FailFastTenantStores(inner, { clock: at('2025-10-09T08:53:25.000Z') });
+      return { store, stores };
+    };
+
+    it('guards every method, calling it on the store itself', async () => {
+      // Prepare
+      const { stores } = outboundSetup();
+
+      // Act
+      const leased = await (await stores.forTenant('a')).leaseDueMessages({ limit: 2, now: new Date(0), leaseSeconds: 60 });
+
+      // Assert
+      expect(leased.map((row) => row.id)).toEqual(['1', '2']);
+    });
+
+    it('remembers an outage seen by any method and fails the next call without reaching the store', async () => {
+      // Prepare
+      const { store, stores } = outboundSetup();
+      store.goDown();
+      const options = { limit: 1, now: new Date(0), leaseSeconds: 60 };
+      await expect((await stores.forTenant('a')).leaseDueMessages(options)).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+
+      // Act
+      const second = stores.forTenant('a');
+
+      // Assert
+      await expect(second).rejects.toBeInstanceOf(TenantDatabaseUnavailableError);
+      expect(store.leases).toBe(1);
+    });
+
+    it('does not compile for a store with a synchronous method, whose result the guard would turn into a promise', () => {
+      // Prepare
+      const inner: TenantStores<{ count(): number }> = { forTenant: async () => ({ count: () => 1 }) };
+
+      // Act
+      // @ts-expect-error count() returns a number, not a promise
+      const stores = new FailFastTenantStores(inner, { clock: at('2025-10-09T08:53:25.000Z') });
+
+      // Assert
+      expect(stores).toBeInstanceOf(FailFastTenantStores);
+    });
+
+    it('passes properties that are not functions through', async () => {
+      // Prepare
+      const { stores } = outboundSetup();
+
+      // Act
+      const store = await stores.forTenant('a');
+
+      // Assert
+      expect(store.engine).toBe('postgres');
+      expect(store.leases).toBe(0);
+    });
   });
 });
