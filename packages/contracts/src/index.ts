@@ -3,3 +3,4 @@ export * from './tenant-records';
 export * from './broker';
 export * from './queue-events';
 export * from './tenant-rows';
+export * from './outbound-content';
