@@ -15,8 +15,6 @@ const WHAPI_LINK_PATH = '/whapi-files/';
 /** The link Whapi puts in a webhook when auto-download is on, pointing at this sandbox. */
 export const whapiMediaLink = (baseUrl: string, mediaId: string): string => `${baseUrl}${WHAPI_LINK_PATH}${encodeURIComponent(mediaId)}`;
 
-const hasToken = (tokens: readonly string[], bearer: string | undefined): boolean => bearer !== undefined && tokens.includes(bearer);
-
 /**
  * Meta: `GET /{version}/{media-id}` gives a short-lived download URL on the sandbox itself, and that
  * URL serves the bytes to a caller holding the token, like lookaside.fbsbx.com does.
@@ -28,9 +26,9 @@ export const metaMediaRoutes = (context: SandboxContext): SandboxRoute[] => [
     pattern: /^\/(?<version>v\d+\.\d+)\/(?<mediaId>[^/]+)\/?$/,
     async handle(request) {
       const mediaId = request.params.mediaId;
-      const { answered, fault } = await applyFault(context, request, META_MEDIA_LOOKUP, mediaId, (status) => replyGraphError(request.res, status));
+      const { answered, fault } = await applyFault(context, request, { route: META_MEDIA_LOOKUP, mediaId }, 'meta');
       if (answered) return;
-      if (!hasToken(context.tokens.meta, request.bearer)) return replyGraphError(request.res, 401);
+      if (!context.isMetaToken(request.bearer)) return replyGraphError(request.res, 401);
       const media = mediaId === undefined ? undefined : context.media.get(mediaId);
       if (media === undefined) return replyGraphError(request.res, 404);
 
@@ -54,9 +52,9 @@ export const metaMediaRoutes = (context: SandboxContext): SandboxRoute[] => [
     pattern: /^\/whatsapp_business\/attachments\/?$/,
     async handle(request) {
       const mediaId = request.url.searchParams.get('mid') ?? undefined;
-      const { answered, fault } = await applyFault(context, request, META_MEDIA_DOWNLOAD, mediaId, (status) => replyGraphError(request.res, status));
+      const { answered, fault } = await applyFault(context, request, { route: META_MEDIA_DOWNLOAD, mediaId }, 'meta');
       if (answered) return;
-      if (!hasToken(context.tokens.meta, request.bearer)) return replyGraphError(request.res, 401);
+      if (!context.isMetaToken(request.bearer)) return replyGraphError(request.res, 401);
       const media = mediaId === undefined ? undefined : context.media.get(mediaId);
       if (media === undefined) return replyGraphError(request.res, 404);
       serveBytes(request.res, media.mimeType, media.bytes, fault ?? {});
@@ -69,9 +67,9 @@ export const whapiMediaRoutes = (context: SandboxContext): SandboxRoute[] => {
   const serve = (route: string, requireToken: boolean): SandboxRoute['handle'] =>
     async (request) => {
       const mediaId = request.params.mediaId;
-      const { answered, fault } = await applyFault(context, request, route, mediaId, (status) => replyWhapiError(request.res, status));
+      const { answered, fault } = await applyFault(context, request, { route, mediaId }, 'whapi');
       if (answered) return;
-      if (requireToken && !hasToken(context.tokens.whapi, request.bearer)) return replyWhapiError(request.res, 401);
+      if (requireToken && !context.isWhapiToken(request.bearer)) return replyWhapiError(request.res, 401);
       const media = mediaId === undefined ? undefined : context.media.get(mediaId);
       if (media === undefined) return replyWhapiError(request.res, 404);
       serveBytes(request.res, media.mimeType, media.bytes, fault ?? {});

@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import type { SandboxFault } from './fault-table';
+import { graphErrorBody, graphErrorStatus } from './graph-errors';
 
 export const replyJson = (res: ServerResponse, status: number, body: unknown): void => {
   const text = JSON.stringify(body);
@@ -19,15 +21,51 @@ export const replyGraphError = (res: ServerResponse, status: number): void => {
   replyJson(res, status, { error: { ...known, fbtrace_id: 'ASANDBOXfbtraceid000' } });
 };
 
+/** Meta's Graph API envelope for an error code, with the HTTP status Meta uses for it (§C3). */
+export const replyGraphCode = (res: ServerResponse, code: number, details?: string): void => {
+  replyJson(res, graphErrorStatus(code), graphErrorBody(code, details));
+};
+
+const WHAPI_STATUS_MESSAGES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
 /** Whapi's error envelope for an HTTP status. */
-export const replyWhapiError = (res: ServerResponse, status: number): void => {
-  const messages: Readonly<Record<number, string>> = {
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    429: 'Too Many Requests',
-  };
-  replyJson(res, status, { error: { code: status, message: messages[status] ?? 'Internal Server Error' } });
+export const replyWhapiError = (res: ServerResponse, status: number, details?: string): void => {
+  const message = WHAPI_STATUS_MESSAGES[status] ?? 'Internal Server Error';
+  replyJson(res, status, { error: { code: status, message, ...(details === undefined ? {} : { details }) } });
+};
+
+/** Whapi's answer to a body that fails validation (shape of shared/fixtures/whapi-error-response.json). */
+export const replyWhapiBadRequest = (res: ServerResponse, details: string): void => {
+  replyJson(res, 400, {
+    error: { code: 400, message: 'Bad Request', details, href: 'https://whapi.cloud/docs/whatsapp/api/errors', support: 'care@whapi.cloud' },
+  });
+};
+
+/** Whether a fault answers with an error instead of the real reply. */
+export const faultAnswersError = (fault: SandboxFault): boolean =>
+  fault.status !== undefined || fault.graphErrorCode !== undefined || fault.whapiStatus !== undefined;
+
+/** A fault's error in the envelope of the provider whose route it hit. */
+export const replyFault = (res: ServerResponse, provider: 'meta' | 'whapi', fault: SandboxFault): void => {
+  if (provider === 'meta') {
+    if (fault.graphErrorCode !== undefined) replyGraphCode(res, fault.graphErrorCode);
+    else replyGraphError(res, fault.status ?? 500);
+    return;
+  }
+  replyWhapiError(res, fault.whapiStatus ?? fault.status ?? 500);
 };
 
 export interface ServeBytesOptions {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RecordedRequest } from './sandbox-records';
 
 export interface SandboxRequest {
   req: IncomingMessage;
@@ -8,11 +9,13 @@ export interface SandboxRequest {
   params: Readonly<Record<string, string>>;
   /** The token of an `Authorization: Bearer …` header, if any. */
   bearer: string | undefined;
+  /** This request's entry in `sandbox.requests`: a handler that parses the body sets its `body`. */
+  recorded: RecordedRequest;
 }
 
 /**
- * One endpoint of a provider the sandbox imitates. Media endpoints live in media-routes.ts; send
- * endpoints are added the same way (one more table entry each).
+ * One endpoint of a provider the sandbox imitates: media endpoints in media-routes.ts, Meta's send
+ * and upload endpoints in meta-send-routes.ts, Whapi's in whapi-send-routes.ts.
  */
 export interface SandboxRoute {
   /** Stable name, also used to target faults and to label recorded requests (e.g. 'meta-media-lookup'). */

@@ -143,27 +143,34 @@ describe('provider sandbox (media)', () => {
     await fetch(`${sandbox.url}/nowhere`);
 
     expect(sandbox.requests).toEqual([
-      { route: 'meta-media-lookup', method: 'GET', path: '/v24.0/500000000000001', query: { phone_number_id: '100000000000001' }, authorized: true },
-      { route: undefined, method: 'GET', path: '/nowhere', query: {}, authorized: false },
+      {
+        route: 'meta-media-lookup',
+        method: 'GET',
+        path: '/v24.0/500000000000001',
+        query: { phone_number_id: '100000000000001' },
+        authorized: true,
+        receivedAt: expect.any(Number),
+      },
+      { route: undefined, method: 'GET', path: '/nowhere', query: {}, authorized: false, receivedAt: expect.any(Number) },
     ]);
     expect(JSON.stringify(sandbox.requests)).not.toContain(META_TOKEN);
   });
 
   it('takes more endpoints through its route table', async () => {
     sandbox.addRoute({
-      name: 'whapi-send-text',
+      name: 'whapi-send-poll',
       method: 'POST',
-      pattern: /^\/messages\/text$/,
+      pattern: /^\/messages\/poll$/,
       handle: ({ res }) => {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ sent: true }));
       },
     });
 
-    const response = await fetch(`${sandbox.url}/messages/text`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${sandbox.url}/messages/poll`, { method: 'POST', body: '{}' });
 
     expect(await response.json()).toEqual({ sent: true });
-    expect(sandbox.requests.at(-1)?.route).toBe('whapi-send-text');
+    expect(sandbox.requests.at(-1)?.route).toBe('whapi-send-poll');
   });
 });
 
