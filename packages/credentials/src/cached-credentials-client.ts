@@ -6,8 +6,9 @@ import type {
   DatabaseSettingsV1 as DatabaseSettings,
   MetaAppRecordV1 as MetaAppRecord,
   Provider,
+  TenantSummaryV1 as TenantSummary,
 } from '@wagw/contracts';
-import { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1 } from '@wagw/contracts';
+import { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1, TenantSummaryV1 } from '@wagw/contracts';
 import { CredentialsUnavailableError, isGatewayError } from '@wagw/core/errors';
 import type { Clock, CredentialsClient } from '@wagw/core/ports';
 import { systemClock } from '@wagw/core/ports';
@@ -39,6 +40,7 @@ interface Entry {
 const cacheKey = (request: BrokerRequestV1): string => {
   switch (request.op) {
     case 'listMetaApps':
+    case 'listTenants':
       return request.op;
     case 'getTenantDatabase':
       return `${request.op}\u0000${request.tenantId}`;
@@ -49,6 +51,7 @@ const cacheKey = (request: BrokerRequestV1): string => {
 };
 
 const MetaAppList = z.array(MetaAppRecordV1);
+const TenantList = z.array(TenantSummaryV1);
 
 /**
  * The CredentialsClient every service uses: answers from the broker, cached for `ttlMs`. Concurrent
@@ -84,6 +87,10 @@ export class CachedCredentialsClient implements CredentialsClient {
 
   listMetaApps(): Promise<MetaAppRecord[]> {
     return this.ask({ op: 'listMetaApps' }, MetaAppList);
+  }
+
+  listTenants(): Promise<TenantSummary[]> {
+    return this.ask({ op: 'listTenants' }, TenantList);
   }
 
   getTenantDatabase(tenantId: string): Promise<DatabaseSettings> {

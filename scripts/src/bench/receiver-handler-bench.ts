@@ -34,6 +34,7 @@ const instantCredentials: CredentialsClient = {
   listMetaApps: () => Promise.resolve([APP]),
   getTenantDatabase: () => Promise.reject(new Error('not used by the receiver')),
   getChannelCredentials: () => Promise.reject(new Error('not used by the receiver')),
+  listTenants: () => Promise.reject(new Error('not used by the receiver')),
   invalidate: () => undefined,
 };
 const instantPublisher: EventPublisher = { publish: () => resolved };

@@ -24,6 +24,8 @@ const answer = (directory: SecretDirectory, request: BrokerRequest): unknown => 
       return directory.getTenantDatabase(request.tenantId);
     case 'getChannelCredentials':
       return directory.getChannelCredentials(request.provider, request.channelId);
+    case 'listTenants':
+      return directory.listTenants();
   }
 };
 

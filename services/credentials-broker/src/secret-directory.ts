@@ -1,4 +1,4 @@
-import type { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1, Provider } from '@wagw/contracts';
+import type { ChannelOwnerV1, ChannelRecordV1, DatabaseSettingsV1, MetaAppRecordV1, Provider, TenantSummaryV1 } from '@wagw/contracts';
 import { MetaAppRecordV1 as MetaAppRecordSchema, TenantRecordV1 as TenantRecordSchema } from '@wagw/contracts';
 import type { TenantRecordV1 } from '@wagw/contracts';
 import { ChannelNotFoundError, SecretRecordInvalidError, TenantNotFoundError } from '@wagw/core/errors';
@@ -88,6 +88,22 @@ export class SecretDirectory {
   /** Every valid Meta app; an invalid one is left out (and reported in `problems`). */
   listMetaApps(): MetaAppRecordV1[] {
     return [...this.apps.values()];
+  }
+
+  /**
+   * Every valid tenant, ids only (no credentials, no database settings), ordered by tenant id. An
+   * invalid tenant record is left out (and reported in `problems`): its database cannot be served
+   * either. Channels are those the record lists, as the record lists them.
+   */
+  listTenants(): TenantSummaryV1[] {
+    return [...this.tenants.values()]
+      .map((tenant) => ({
+        tenantId: tenant.tenantId,
+        // The schema requires at least one channel, and a defaultChannelId outside them is rejected on load.
+        defaultChannelId: tenant.defaultChannelId ?? tenant.channels[0]?.channelId ?? '',
+        channels: tenant.channels.map(({ provider, channelId }) => ({ provider, channelId })),
+      }))
+      .sort((a, b) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : 0));
   }
 
   getTenantDatabase(tenantId: string): DatabaseSettingsV1 {

@@ -87,6 +87,10 @@ export class FakeCredentials implements CredentialsClient {
   getTenantDatabase(): never {
     throw new Error('not used by the media function');
   }
+
+  listTenants(): never {
+    throw new Error('not used by the media function');
+  }
 }
 
 export const fixedClock = { now: () => new Date('2025-10-09T10:00:00.000Z') };

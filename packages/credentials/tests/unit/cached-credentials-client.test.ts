@@ -19,6 +19,10 @@ const whapiChannel = {
 } as const;
 const app = { appId: 'app-1', appSecret: 'app-secret', verifyToken: 'verify' };
 const database = { engine: 'postgres', url: 'postgres://acme@127.0.0.1/acme' } as const;
+const tenants = [
+  { tenantId: 'acme', defaultChannelId: '1110001', channels: [{ provider: 'meta', channelId: '1110001' }, { provider: 'whapi', channelId: 'ACME-WHAPI' }] },
+  { tenantId: 'globex', defaultChannelId: '2220002', channels: [{ provider: 'meta', channelId: '2220002' }] },
+];
 
 /** A transport answering from a function; records every request; can hold answers until released. */
 class FakeTransport implements BrokerTransport {
@@ -54,6 +58,8 @@ const answering = (request: BrokerRequestV1): BrokerResponseV1 => {
       return { ok: true, result: database };
     case 'getChannelCredentials':
       return { ok: true, result: whapiChannel };
+    case 'listTenants':
+      return { ok: true, result: tenants };
   }
 };
 
@@ -96,6 +102,15 @@ describe('CachedCredentialsClient', () => {
       expect(await client.getTenantDatabase('acme')).toEqual(database);
       expect(await client.getChannelCredentials('whapi', 'ACME-WHAPI')).toEqual(whapiChannel);
     });
+
+    it('lists every tenant with its default channel and channel ids', async () => {
+      const { client, transport } = setup();
+
+      const result = await client.listTenants();
+
+      expect(result).toEqual(tenants);
+      expect(transport.requests).toEqual([{ op: 'listTenants' }]);
+    });
   });
 
   describe('caching', () => {
@@ -117,6 +132,18 @@ describe('CachedCredentialsClient', () => {
       await client.getTenantDatabase('acme');
 
       expect(transport.requests).toHaveLength(2);
+    });
+
+    it('reuses the tenant list for the TTL and asks again after it', async () => {
+      const { client, transport, clock } = setup();
+
+      await client.listTenants();
+      clock.advance(119_999);
+      await client.listTenants();
+      clock.advance(1);
+      await client.listTenants();
+
+      expect(transport.requests).toEqual([{ op: 'listTenants' }, { op: 'listTenants' }]);
     });
 
     it('honours a configured TTL', async () => {
@@ -338,6 +365,15 @@ describe('CachedCredentialsClient', () => {
       transport.answer = answering;
 
       expect(await client.getTenantDatabase('acme')).toEqual(database);
+    });
+
+    it('rejects a tenant list that does not match the contract, and does not cache it', async () => {
+      const { client, transport } = setup(() => ({ ok: true, result: [{ tenantId: 'acme', channels: [{ provider: 'telegram', channelId: '1' }] }] }));
+
+      await expect(client.listTenants()).rejects.toMatchObject({ code: 'CREDENTIALS_UNAVAILABLE', retryable: true });
+      transport.answer = answering;
+
+      expect(await client.listTenants()).toEqual(tenants);
     });
 
     it('rejects credentials for another channel than the one asked for', async () => {

@@ -30,6 +30,7 @@ describe('JsonFileSecretStore', () => {
 
     expect(directory.listMetaApps()).toEqual([metaApp()]);
     expect(directory.resolveChannel('meta', '2220002').tenantId).toBe('globex');
+    expect(directory.listTenants().map((tenant) => tenant.tenantId)).toEqual(['acme', 'globex']);
     expect(directory.problems).toEqual([]);
   });
 

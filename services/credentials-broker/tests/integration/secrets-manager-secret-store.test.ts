@@ -56,6 +56,23 @@ describe('SecretsManagerSecretStore (real SDK client, Secrets Manager JSON proto
     expect(secretsManager.calls).toContain('BatchGetSecretValue');
   });
 
+  it('lists the tenants of the {prefix}/tenants/ secrets, ids only', async () => {
+    const directory = await directoryFor();
+
+    expect(directory.listTenants()).toEqual([
+      {
+        tenantId: 'acme',
+        defaultChannelId: '1110001',
+        channels: [
+          { provider: 'meta', channelId: '1110001' },
+          { provider: 'whapi', channelId: 'ACME-WHAPI' },
+        ],
+      },
+      { tenantId: 'globex', defaultChannelId: '2220002', channels: [{ provider: 'meta', channelId: '2220002' }] },
+    ]);
+    for (const secret of SECRET_VALUES) expect(JSON.stringify(directory.listTenants())).not.toContain(secret);
+  });
+
   it("ignores secrets outside its prefix and folders", async () => {
     const directory = await directoryFor();
 

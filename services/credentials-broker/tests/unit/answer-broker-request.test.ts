@@ -105,6 +105,44 @@ describe('answerBrokerRequest', () => {
         graphVersion: 'v24.0',
       });
     });
+
+    it('lists every tenant with its default channel and channel ids, and no credential or database setting', async () => {
+      // Prepare
+      const deps = brokerWith([...defaultRecords(), tenantSecret(globexTenant({ tenantId: 'initech', channels: [{ ...globexTenant().channels[0]!, channelId: '3330003' }] }))]);
+
+      // Act
+      const response = await answerBrokerRequest(deps, { op: 'listTenants' });
+
+      // Assert
+      expect(expectResult(response)).toEqual([
+        {
+          tenantId: 'acme',
+          defaultChannelId: '1110001',
+          channels: [
+            { provider: 'meta', channelId: '1110001' },
+            { provider: 'whapi', channelId: 'ACME-WHAPI' },
+          ],
+        },
+        { tenantId: 'globex', defaultChannelId: '2220002', channels: [{ provider: 'meta', channelId: '2220002' }] },
+        { tenantId: 'initech', defaultChannelId: '3330003', channels: [{ provider: 'meta', channelId: '3330003' }] },
+      ]);
+      expectNoSecretIn(JSON.stringify(response));
+      expect(JSON.stringify(response)).not.toContain('memory://');
+    });
+
+    it("names the record's defaultChannelId as the tenant's default channel when it sets one", async () => {
+      const deps = brokerWith([tenantSecret(acmeTenant({ defaultChannelId: 'ACME-WHAPI' }))]);
+
+      const response = await answerBrokerRequest(deps, { op: 'listTenants' });
+
+      expect(expectResult(response)).toEqual([expect.objectContaining({ tenantId: 'acme', defaultChannelId: 'ACME-WHAPI' })]);
+    });
+
+    it('answers an empty list when there are no tenants', async () => {
+      const deps = brokerWith([appSecret(metaApp())]);
+
+      expect(expectResult(await answerBrokerRequest(deps, { op: 'listTenants' }))).toEqual([]);
+    });
   });
 
   describe('unknown ids', () => {
@@ -238,6 +276,14 @@ describe('answerBrokerRequest', () => {
       expect(expectResult(response)).toEqual([metaApp({ appId: 'app-2', appSecret: 'app-secret-value-2' })]);
     });
 
+    it('leaves a tenant with a broken record out of the tenant list and lists the others', async () => {
+      const deps = brokerWith([tenantSecret({ ...acmeTenant(), database: { engine: 'postgres', url: 42 } }), tenantSecret(globexTenant())]);
+
+      const response = await answerBrokerRequest(deps, { op: 'listTenants' });
+
+      expect(expectResult(response)).toEqual([{ tenantId: 'globex', defaultChannelId: '2220002', channels: [{ provider: 'meta', channelId: '2220002' }] }]);
+    });
+
     it('logs each unservable record once per load, without its secrets', async () => {
       const records = [tenantSecret({ ...acmeTenant(), database: { engine: 'postgres', url: 42 } })];
       const deps: BrokerDependencies = {
@@ -318,13 +364,14 @@ describe('answerBrokerRequest', () => {
       { op: 'getChannelCredentials', provider: 'whapi', channelId: 'ACME-WHAPI' },
       { op: 'getChannelCredentials', provider: 'meta', channelId: '1110001' },
       { op: 'getChannelCredentials', provider: 'meta', channelId: 'missing' },
+      { op: 'listTenants' },
     ];
 
     // Act
     const responses = await Promise.all(requests.map((request) => answerBrokerRequest(deps, request)));
 
     // Assert
-    expect(responses.filter((response) => response.ok)).toHaveLength(5);
+    expect(responses.filter((response) => response.ok)).toHaveLength(6);
     expect(logLines.length).toBeGreaterThanOrEqual(requests.length);
     expectNoSecretIn(logLines.join('\n'));
   });

@@ -99,6 +99,10 @@ export class FakeCredentials implements CredentialsClient {
     return (await this.find('getChannelCredentials', provider, channelId)).record;
   }
 
+  listTenants(): Promise<never> {
+    return Promise.reject(new Error('not used by the receiver'));
+  }
+
   invalidate(): void {}
 
   private async answer(call: string): Promise<void> {
