@@ -9,11 +9,15 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { BlobPutOptions, BlobStore } from '@wagw/core/ports';
+import type { BlobPutOptions, BlobReader, BlobStore, StoredBlob } from '@wagw/core/ports';
 import { BlobStoreError } from './errors';
 
 const isMissing = (error: unknown): boolean =>
   error instanceof NoSuchKey || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
+
+/** A missing key, not a missing bucket: a misconfigured bucket must fail loudly, not read as "no such file". */
+const isMissingKey = (error: unknown): boolean =>
+  isMissing(error) && !(error instanceof S3ServiceException && error.name === 'NoSuchBucket');
 
 const disposition = ({ contentDisposition }: BlobPutOptions): { ContentDisposition?: string } =>
   contentDisposition === undefined ? {} : { ContentDisposition: contentDisposition };
@@ -24,7 +28,7 @@ export interface S3BlobStoreOptions {
   listPageSize?: number;
 }
 
-export class S3BlobStore implements BlobStore {
+export class S3BlobStore implements BlobStore, BlobReader {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -72,6 +76,17 @@ export class S3BlobStore implements BlobStore {
       return response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
     } catch (error) {
       if (isMissing(error)) return undefined;
+      throw new BlobStoreError('get', key, error);
+    }
+  }
+
+  async getWithMetadata(key: string): Promise<StoredBlob | undefined> {
+    try {
+      const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const bytes = response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
+      return response.ContentType === undefined || response.ContentType === '' ? { bytes } : { bytes, contentType: response.ContentType };
+    } catch (error) {
+      if (isMissingKey(error)) return undefined;
       throw new BlobStoreError('get', key, error);
     }
   }

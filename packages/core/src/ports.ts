@@ -45,6 +45,19 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
 }
 
+/** An object of the bucket with the content type it was stored with. */
+export interface StoredBlob {
+  bytes: Uint8Array;
+  /** The object's Content-Type, when it has one. */
+  contentType?: string;
+}
+
+/** Reads objects of the gateway's bucket with their metadata (e.g. a row's `s3_key` media before upload). */
+export interface BlobReader {
+  /** undefined when no object has this key. */
+  getWithMetadata(key: string): Promise<StoredBlob | undefined>;
+}
+
 /** What callers ask the credentials broker; implementations cache answers briefly. */
 export interface CredentialsClient {
   resolveChannel(provider: Provider, channelId: string): Promise<ChannelOwnerV1>;

@@ -18,8 +18,22 @@ export type RecordProcessor = (body: string, context: RecordContext) => Promise<
 
 export type FifoBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
+/**
+ * How long a failed record stays hidden before its next delivery. Without it a failed record comes
+ * back after the queue's visibility timeout; with it, after `delaySeconds` (an exponential backoff).
+ * Only the failed record itself is delayed: the later records of its group cannot be delivered
+ * before it (FIFO), so they wait with it.
+ */
+export interface RetryBackoff {
+  /** Seconds until the record's next delivery, or undefined to keep the queue's visibility timeout. */
+  delaySeconds(error: unknown, receiveCount: number): number | undefined;
+  /** ChangeMessageVisibility of the record (e.g. on the queue the handler consumes). */
+  setVisibility(receiptHandle: string, seconds: number): Promise<void>;
+}
+
 export interface FifoBatchHandlerOptions {
   logger: Logger;
+  retryBackoff?: RetryBackoff;
 }
 
 const receiveCountOf = (record: SQSRecord): number => {
@@ -38,7 +52,20 @@ const failureFields = (error: unknown): Record<string, unknown> =>
  * (so the group's order holds on redelivery), while other groups go on being processed.
  */
 export const createFifoBatchHandler = (processRecord: RecordProcessor, options: FifoBatchHandlerOptions): FifoBatchHandler => {
-  const { logger } = options;
+  const { logger, retryBackoff } = options;
+
+  /** Never throws: a record whose visibility could not be changed simply comes back sooner. */
+  const delayRetry = async (record: SQSRecord, error: unknown, receiveCount: number, recordLogger: Logger): Promise<void> => {
+    if (retryBackoff === undefined) return;
+    try {
+      const seconds = retryBackoff.delaySeconds(error, receiveCount);
+      if (seconds === undefined) return;
+      await retryBackoff.setVisibility(record.receiptHandle, seconds);
+      recordLogger.debug({ retryInSeconds: seconds }, 'retry delayed');
+    } catch (visibilityError) {
+      recordLogger.warn({ err: visibilityError }, 'could not delay the retry; the queue visibility timeout applies');
+    }
+  };
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const groupId = record.attributes?.MessageGroupId ?? '';
@@ -48,6 +75,7 @@ export const createFifoBatchHandler = (processRecord: RecordProcessor, options: 
       await processRecord(record.body, { logger: recordLogger, receiveCount, messageId: record.messageId, groupId, receiptHandle: record.receiptHandle });
     } catch (error) {
       recordLogger.error(failureFields(error), 'record failed');
+      await delayRetry(record, error, receiveCount, recordLogger);
       throw error;
     }
   };

@@ -134,6 +134,37 @@ describe('S3BlobStore against the emulator', () => {
     expect(stored).toBeUndefined();
   });
 
+  it('gives an object back with the content type it was stored with', async () => {
+    // Prepare
+    const bytes = new Uint8Array([37, 80, 68, 70, 45]);
+    await store.put('outbound/t1/invoice.pdf', bytes, { contentType: 'application/pdf' });
+
+    // Act
+    const stored = await store.getWithMetadata('outbound/t1/invoice.pdf');
+
+    // Assert
+    expect(stored).toEqual({ bytes, contentType: 'application/pdf' });
+  });
+
+  it('answers undefined with metadata too for a key that does not exist', async () => {
+    // Act
+    const stored = await store.getWithMetadata('outbound/t1/missing.pdf');
+
+    // Assert
+    expect(stored).toBeUndefined();
+  });
+
+  it('reports a bucket that cannot be read as a retryable BlobStoreError', async () => {
+    // Prepare
+    const missingBucket = new S3BlobStore(s3, 'no-such-bucket-to-read');
+
+    // Act
+    const attempt = missingBucket.getWithMetadata('outbound/t1/a.jpg');
+
+    // Assert
+    await expect(attempt).rejects.toMatchObject({ code: 'BLOB_STORE_FAILED', retryable: true });
+  });
+
   it('lists every key under a prefix, page after page', async () => {
     // Prepare
     const paged = new S3BlobStore(s3, bucket, { listPageSize: 10 });

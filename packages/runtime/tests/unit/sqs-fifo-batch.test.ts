@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { GatewayError } from '@wagw/core/errors';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogger } from '../../src/logger';
-import type { RecordContext } from '../../src/sqs-fifo-batch';
+import type { RecordContext, RetryBackoff } from '../../src/sqs-fifo-batch';
 import { createFifoBatchHandler } from '../../src/sqs-fifo-batch';
 
 const aRecord = (messageId: string, groupId: string, body: string, receiveCount = 1): SQSRecord => ({
@@ -125,7 +125,7 @@ describe('createFifoBatchHandler', () => {
     await handler(anEvent(aRecord('m1', 'A', 'a', 3)));
 
     // Assert
-    expect(contexts).toEqual([{ messageId: 'm1', groupId: 'A', receiveCount: 3 }]);
+    expect(contexts).toEqual([{ messageId: 'm1', groupId: 'A', receiveCount: 3, receiptHandle: 'rh-m1' }]);
     expect(lines).toEqual([expect.objectContaining({ msg: 'handled', messageId: 'm1', groupId: 'A', receiveCount: 3 })]);
   });
 
@@ -167,5 +167,129 @@ describe('createFifoBatchHandler', () => {
     // Assert
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'x1' }]);
     expect(second.batchItemFailures).toEqual([]);
+  });
+});
+
+class RateLimited extends GatewayError {
+  constructor(readonly minDelaySeconds: number) {
+    super('PROVIDER_RATE_LIMITED', 'slow down', { retryable: true });
+  }
+}
+
+/** A backoff that records what it was asked and what it set. */
+const recordingBackoff = (delay: (error: unknown, receiveCount: number) => number | undefined) => {
+  const asked: { code: unknown; receiveCount: number }[] = [];
+  const set: { receiptHandle: string; seconds: number }[] = [];
+  const backoff: RetryBackoff = {
+    delaySeconds: (error, receiveCount) => {
+      asked.push({ code: error instanceof GatewayError ? error.code : 'other', receiveCount });
+      return delay(error, receiveCount);
+    },
+    setVisibility: async (receiptHandle, seconds) => {
+      set.push({ receiptHandle, seconds });
+    },
+  };
+  return { backoff, asked, set };
+};
+
+describe('createFifoBatchHandler with a retry backoff', () => {
+  it('hides a failed record for the delay computed from its error and receive count', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    const { backoff, asked, set } = recordingBackoff((error, receiveCount) =>
+      Math.max(error instanceof RateLimited ? error.minDelaySeconds : 0, 2 ** receiveCount),
+    );
+    const handler = createFifoBatchHandler(async (body) => {
+      if (body === 'a1') throw new RateLimited(6);
+    }, { logger, retryBackoff: backoff });
+
+    // Act
+    const response = await handler(anEvent(aRecord('m1', 'A', 'a1', 4), aRecord('m2', 'B', 'b1'), aRecord('m3', 'A', 'a2')));
+
+    // Assert
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m1', 'm3']);
+    expect(asked).toEqual([{ code: 'PROVIDER_RATE_LIMITED', receiveCount: 4 }]);
+    expect(set).toEqual([{ receiptHandle: 'rh-m1', seconds: 16 }]);
+  });
+
+  it('uses the error\'s own minimum delay when it is longer than the backoff', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    const { backoff, set } = recordingBackoff((error) => Math.max(error instanceof RateLimited ? error.minDelaySeconds : 0, 1));
+    const handler = createFifoBatchHandler(async () => {
+      throw new RateLimited(6);
+    }, { logger, retryBackoff: backoff });
+
+    // Act
+    await handler(anEvent(aRecord('m1', 'A', 'a1')));
+
+    // Assert
+    expect(set).toEqual([{ receiptHandle: 'rh-m1', seconds: 6 }]);
+  });
+
+  it('leaves the visibility alone for records that succeed and when the backoff gives no delay', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    const { backoff, asked, set } = recordingBackoff(() => undefined);
+    const handler = createFifoBatchHandler(async (body) => {
+      if (body === 'bad') throw new Error('bug');
+    }, { logger, retryBackoff: backoff });
+
+    // Act
+    const response = await handler(anEvent(aRecord('m1', 'A', 'ok'), aRecord('m2', 'B', 'bad')));
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm2' }]);
+    expect(asked).toEqual([{ code: 'other', receiveCount: 1 }]);
+    expect(set).toEqual([]);
+  });
+
+  it('logs a visibility change that fails and still reports the record failed and processes other groups', async () => {
+    // Prepare
+    const { logger, lines } = captureLogger();
+    const seen: string[] = [];
+    const handler = createFifoBatchHandler(async (body) => {
+      seen.push(body);
+      if (body === 'a1') throw new RateLimited(1);
+    }, {
+      logger,
+      retryBackoff: {
+        delaySeconds: () => 5,
+        setVisibility: () => Promise.reject(new Error('ReceiptHandleIsInvalid')),
+      },
+    });
+
+    // Act
+    const response = await handler(anEvent(aRecord('m1', 'A', 'a1'), aRecord('m2', 'B', 'b1')));
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(seen).toEqual(['a1', 'b1']);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 40, messageId: 'm1', msg: expect.stringContaining('could not delay the retry'), err: expect.objectContaining({ message: 'ReceiptHandleIsInvalid' }) }),
+    );
+  });
+
+  it('treats a backoff that throws like a failed visibility change', async () => {
+    // Prepare
+    const { logger, lines } = captureLogger();
+    const handler = createFifoBatchHandler(async () => {
+      throw new RateLimited(1);
+    }, {
+      logger,
+      retryBackoff: {
+        delaySeconds: () => {
+          throw new Error('bad arithmetic');
+        },
+        setVisibility: async () => undefined,
+      },
+    });
+
+    // Act
+    const response = await handler(anEvent(aRecord('m1', 'A', 'a1')));
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm1' }]);
+    expect(lines.some((line) => line.msg === 'could not delay the retry; the queue visibility timeout applies')).toBe(true);
   });
 });

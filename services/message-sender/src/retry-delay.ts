@@ -1,0 +1,33 @@
+import type { RetryBackoff } from '@wagw/runtime/sqs-fifo-batch';
+import { minDelaySecondsOf } from './errors';
+
+export interface RetryDelaySettings {
+  /** Delay of the first retry, before jitter. */
+  baseSeconds: number;
+  /** No delay is longer (SQS allows 12 h). */
+  maxSeconds: number;
+  /** [0, 1); Math.random in production, fixed in tests. */
+  random: () => number;
+}
+
+/**
+ * Seconds a failed outbound-messages record stays hidden: exponential backoff with equal jitter,
+ * min(max, base·2^(receiveCount-1)) halved plus a random half, never below the error's own
+ * minDelaySeconds, never above max, and at least 1 s (0 would redeliver at once).
+ */
+export const retryDelaySeconds = (error: unknown, receiveCount: number, settings: RetryDelaySettings): number => {
+  const exponent = Math.max(0, receiveCount - 1);
+  const ceiling = Math.min(settings.maxSeconds, settings.baseSeconds * 2 ** Math.min(exponent, 30));
+  const jittered = ceiling / 2 + settings.random() * (ceiling / 2);
+  const delay = Math.max(jittered, minDelaySecondsOf(error), 1);
+  return Math.min(settings.maxSeconds, Math.ceil(delay));
+};
+
+/** The FIFO wrapper's retry backoff for outbound-messages: the delay above, set by `setVisibility`. */
+export const outboundRetryBackoff = (
+  settings: RetryDelaySettings,
+  setVisibility: (receiptHandle: string, seconds: number) => Promise<void>,
+): RetryBackoff => ({
+  delaySeconds: (error, receiveCount) => retryDelaySeconds(error, receiveCount, settings),
+  setVisibility,
+});
