@@ -22,6 +22,12 @@ const isMissingKey = (error: unknown): boolean =>
 const disposition = ({ contentDisposition }: BlobPutOptions): { ContentDisposition?: string } =>
   contentDisposition === undefined ? {} : { ContentDisposition: contentDisposition };
 
+/** An object read only if it is not larger than asked: else just its size, its bytes never read. */
+export type BoundedBlob = { outcome: 'read'; blob: StoredBlob } | { outcome: 'too-large'; size: number };
+
+const blobOf = (bytes: Uint8Array, contentType: string | undefined): StoredBlob =>
+  contentType === undefined || contentType === '' ? { bytes } : { bytes, contentType };
+
 /** BlobStore over one private S3 bucket; every object is encrypted at rest (SSE-S3). */
 export interface S3BlobStoreOptions {
   /** Keys per ListObjectsV2 page; default S3's 1000. */
@@ -81,10 +87,28 @@ export class S3BlobStore implements BlobStore, BlobReader {
   }
 
   async getWithMetadata(key: string): Promise<StoredBlob | undefined> {
+    const read = await this.getWithMetadataWithin(key, Number.POSITIVE_INFINITY);
+    return read?.outcome === 'read' ? read.blob : undefined;
+  }
+
+  /**
+   * The object with its content type, or only its size when it is larger than `maxBytes`: the size
+   * comes from the GetObject answer's Content-Length, and the body is then dropped unread (so a huge
+   * object never lands in memory). One request, so a missing bucket still fails loudly and the size
+   * is the size of the object that would have been read.
+   */
+  async getWithMetadataWithin(key: string, maxBytes: number): Promise<BoundedBlob | undefined> {
     try {
       const response = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const size = response.ContentLength;
+      if (size !== undefined && size > maxBytes) {
+        if (response.Body instanceof Readable) response.Body.destroy();
+        return { outcome: 'too-large', size };
+      }
       const bytes = response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
-      return response.ContentType === undefined || response.ContentType === '' ? { bytes } : { bytes, contentType: response.ContentType };
+      // No Content-Length (never from S3, but a proxy could drop it): the bytes read are the size.
+      if (bytes.byteLength > maxBytes) return { outcome: 'too-large', size: bytes.byteLength };
+      return { outcome: 'read', blob: blobOf(bytes, response.ContentType) };
     } catch (error) {
       if (isMissingKey(error)) return undefined;
       throw new BlobStoreError('get', key, error);

@@ -50,7 +50,9 @@ export const nextBatch = <T extends { bytes: number; groupId: string }>(pending:
  * EventPublisher over SQS FIFO queues. Resolves only when every message is queued. Calls are made one
  * after another, each with at most one message per group (see nextBatch), so that messages of one
  * group keep their order; resent entries keep their deduplication id, so a resend of an entry SQS did
- * take is dropped as a duplicate.
+ * take is dropped as a duplicate. When it gives up, the QueuePublishError lists by deduplication id
+ * which messages are queued, which may be (their call threw) and which are not, so a caller can
+ * undo only what is certainly not on the queue.
  */
 export class SqsEventPublisher implements EventPublisher {
   private readonly resendRounds: number;
@@ -75,34 +77,47 @@ export class SqsEventPublisher implements EventPublisher {
       return { id: `m${index}`, message: { ...message, body }, groupId: message.groupId, bytes: body.length };
     });
     let pending = entries;
-    let queued = 0;
+    const queued: Entry[] = [];
     while (pending.length > 0) {
       const chunk = nextBatch(pending);
       const outcome = await this.sendChunk(queueUrl, chunk);
       if (outcome.kind !== 'queued') {
         // Later chunks are not sent: the caller fails and is retried, and deduplication ids make the retry safe.
-        const notQueued = messages.length - queued - outcome.queuedInChunk;
-        throw new QueuePublishError(queue, notQueued, messages.length, outcome.detail, {
-          retryable: outcome.kind === 'failed',
-          cause: outcome.cause,
-        });
+        const known = new Set([...queued, ...outcome.queued, ...outcome.ambiguous]);
+        throw new QueuePublishError(
+          queue,
+          {
+            queued: [...queued, ...outcome.queued].map(deduplicationIdOf),
+            ambiguous: outcome.ambiguous.map(deduplicationIdOf),
+            notQueued: entries.filter((entry) => !known.has(entry)).map(deduplicationIdOf),
+          },
+          outcome.detail,
+          { retryable: outcome.kind === 'failed', cause: outcome.cause },
+        );
       }
-      queued += chunk.length;
+      queued.push(...chunk);
       const sent = new Set(chunk);
       pending = pending.filter((entry) => !sent.has(entry));
     }
   }
 
+  /**
+   * Sends one chunk, resending the entries a partial response reported failed. On failure it says
+   * which entries SQS confirmed and which are ambiguous: those of a call that threw (the request may
+   * have reached SQS and only the answer been lost). Entries SQS reported failed are not queued.
+   */
   private async sendChunk(queueUrl: string, chunk: Entry[]): Promise<ChunkOutcome> {
     let pending = chunk;
     let detail = '';
+    const confirmed = () => chunk.filter((entry) => !pending.includes(entry));
     for (let round = 0; round <= this.resendRounds; round += 1) {
       if (round > 0) await sleep(this.resendDelayMs * 2 ** (round - 1));
       let failed: BatchFailure[];
       try {
         failed = await this.sendBatch(queueUrl, pending);
       } catch (error) {
-        return { kind: 'failed', queuedInChunk: chunk.length - pending.length, detail: 'SendMessageBatch failed', cause: error };
+        if (refusedOutright(error)) return { kind: 'failed', queued: confirmed(), ambiguous: [], detail: 'SendMessageBatch refused', cause: error };
+        return { kind: 'failed', queued: confirmed(), ambiguous: pending, detail: 'SendMessageBatch failed', cause: error };
       }
       if (failed.length === 0) return { kind: 'queued' };
 
@@ -111,10 +126,10 @@ export class SqsEventPublisher implements EventPublisher {
       detail = describe(failed);
       // A sender fault (e.g. an invalid body) will not succeed on a resend.
       if (failed.some((failure) => failure.senderFault)) {
-        return { kind: 'rejected', queuedInChunk: chunk.length - pending.length, detail };
+        return { kind: 'rejected', queued: confirmed(), ambiguous: [], detail };
       }
     }
-    return { kind: 'failed', queuedInChunk: chunk.length - pending.length, detail };
+    return { kind: 'failed', queued: confirmed(), ambiguous: [], detail };
   }
 
   private async sendBatch(queueUrl: string, entries: Entry[]): Promise<BatchFailure[]> {
@@ -135,12 +150,28 @@ export class SqsEventPublisher implements EventPublisher {
 
 type ChunkOutcome =
   | { kind: 'queued' }
-  | { kind: 'failed' | 'rejected'; queuedInChunk: number; detail: string; cause?: unknown };
+  /** queued: confirmed by SQS; ambiguous: sent in a call that threw; the rest of the chunk was reported failed. */
+  | { kind: 'failed' | 'rejected'; queued: Entry[]; ambiguous: Entry[]; detail: string; cause?: unknown };
 
 interface BatchFailure {
   id: string;
   senderFault: boolean;
   code: string;
 }
+
+/**
+ * A call SQS answered with a 4xx at its first and only attempt (no such queue, access denied,
+ * throttled) queued none of its entries. Anything else that throws leaves them ambiguous: a timeout or
+ * a reset connection after the request was written, a 5xx, or a refusal after SDK retries whose
+ * earlier attempts may have gone through.
+ */
+const refusedOutright = (error: unknown): boolean => {
+  if (typeof error !== 'object' || error === null || !('$metadata' in error)) return false;
+  const metadata = error.$metadata as { httpStatusCode?: number; attempts?: number } | undefined;
+  const status = metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && (metadata?.attempts ?? 1) <= 1;
+};
+
+const deduplicationIdOf = (entry: Entry): string => entry.message.deduplicationId;
 
 const describe = (failures: BatchFailure[]): string => [...new Set(failures.map((failure) => failure.code))].join(', ');

@@ -41,6 +41,27 @@ const isHttpUrl = (value: string): boolean => {
 };
 const HttpUrl = z.string().check(z.refine(isHttpUrl, 'must be an http(s) URL'));
 
+/**
+ * A provider message id the message points at (a reply's context, a reaction's target). Whapi puts it
+ * in a URL path, so only characters that need no escaping and never a dot segment; at most 200
+ * characters because a Whapi reaction's own id is built from it (`reaction:{id}:{uuid}`) and lands in
+ * the tenant's provider_message_id column (256).
+ */
+export const MESSAGE_ID_MAX_CHARS = 200;
+const MESSAGE_ID_PATTERN = /^[A-Za-z0-9._:@=+/-]+$/;
+export const isSafeMessageId = (value: string): boolean =>
+  value.length <= MESSAGE_ID_MAX_CHARS && MESSAGE_ID_PATTERN.test(value) && value !== '.' && value !== '..';
+const MessageId = z
+  .string()
+  .check(z.refine(isSafeMessageId, `must be a message id: 1 to ${MESSAGE_ID_MAX_CHARS} letters, digits or . _ : @ = + / - (not '.' or '..')`));
+
+/** Meta echoes it in status webhooks and takes at most 512 characters. */
+const CALLBACK_DATA_MAX_CHARS = 512;
+/** An S3 key is at most 1024 bytes (the tenant's media_key column is as wide). */
+const S3_KEY_MAX_CHARS = 1024;
+/** Each `s3_key` is read and uploaded before the send, within one Lambda invocation. */
+export const MAX_S3_MEDIA_PER_MESSAGE = 10;
+
 const NUMERIC = /^\s*-?\d+(\.\d+)?\s*$/;
 
 /** Cloud API takes coordinates as numbers or numeric strings (the send docs type them as strings). */
@@ -57,8 +78,8 @@ const Common = {
   /** The recipient is the row's to_id; a second one here could only disagree with it. */
   to: notAllowed("the recipient is the row's to_id"),
   recipient_type: z.optional(z.enum(['individual', 'group'])),
-  context: z.optional(z.looseObject({ message_id: NonEmpty })),
-  biz_opaque_callback_data: OptionalText,
+  context: z.optional(z.looseObject({ message_id: MessageId })),
+  biz_opaque_callback_data: z.optional(z.string().check(z.maxLength(CALLBACK_DATA_MAX_CHARS))),
 };
 
 const TextBody = z.looseObject({
@@ -69,7 +90,7 @@ const TextBody = z.looseObject({
 const mediaFields = {
   link: z.optional(HttpUrl),
   id: z.optional(NonEmpty),
-  s3_key: z.optional(NonEmpty),
+  s3_key: z.optional(NonEmpty.check(z.maxLength(S3_KEY_MAX_CHARS))),
   filename: OptionalText,
 };
 const CAPTION_TAKERS = 'only image, video and document take a caption';
@@ -159,7 +180,7 @@ const TemplateObject = z.looseObject({
 });
 
 const ReactionObject = z.looseObject({
-  message_id: NonEmpty,
+  message_id: MessageId,
   /** "" removes an earlier reaction. */
   emoji: z.string(),
 });
@@ -223,6 +244,36 @@ const phrase: z.core.$ZodErrorMap = (issue) => {
 
 const MAX_REASONS = 3;
 
+const MEDIA_KINDS: readonly string[] = OUTBOUND_MEDIA_TYPES;
+
+/** The `s3_key` of a `{type, [type]: media}` holder, if it has one. */
+const s3KeyOf = (holder: unknown): string | undefined => {
+  if (!isObject(holder) || typeof holder.type !== 'string' || !MEDIA_KINDS.includes(holder.type)) return undefined;
+  const media = holder[holder.type];
+  return isObject(media) && typeof media.s3_key === 'string' ? media.s3_key : undefined;
+};
+
+/**
+ * The distinct `s3_key`s a message names: its own media, an interactive header, template component
+ * parameters (where the sender uploads from).
+ */
+export const outboundS3Keys = (content: Record<string, unknown>): string[] => {
+  const holders: unknown[] = [content];
+  const { interactive, template } = content;
+  if (isObject(interactive)) holders.push(interactive.header);
+  if (isObject(template) && Array.isArray(template.components)) {
+    for (const component of template.components) {
+      if (isObject(component) && Array.isArray(component.parameters)) holders.push(...(component.parameters as unknown[]));
+    }
+  }
+  const keys = new Set<string>();
+  for (const holder of holders) {
+    const key = s3KeyOf(holder);
+    if (key !== undefined) keys.add(key);
+  }
+  return [...keys];
+};
+
 /** Checks an already parsed `message` value against OutboundContentV1. */
 export const checkOutboundContent = (value: unknown): OutboundContentCheck => {
   if (!isObject(value)) return { ok: false, reason: 'message must be a JSON object' };
@@ -240,7 +291,13 @@ export const checkOutboundContent = (value: unknown): OutboundContentCheck => {
     return { ok: false, reason: `type '${type}' needs ${/^[aeiou]/.test(type) ? 'an' : 'a'} '${type}' ${what}` };
   }
   const result = OutboundContentV1.safeParse(value, { error: phrase });
-  if (result.success) return { ok: true, content: result.data };
+  if (result.success) {
+    const s3Keys = outboundS3Keys(result.data).length;
+    if (s3Keys > MAX_S3_MEDIA_PER_MESSAGE) {
+      return { ok: false, reason: `message names ${s3Keys} s3_key media; at most ${MAX_S3_MEDIA_PER_MESSAGE} per message` };
+    }
+    return { ok: true, content: result.data };
+  }
   const reasons = result.error.issues.slice(0, MAX_REASONS).map((issue) => {
     const path = formatPath(issue.path);
     return path === '' ? issue.message : `${path} ${issue.message}`;

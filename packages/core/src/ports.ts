@@ -66,8 +66,10 @@ export interface CredentialsClient {
   getChannelCredentials(provider: Provider, channelId: string): Promise<ChannelRecordV1>;
   /** Every tenant with its channel ids (no credentials): the outbound collector's fan-out list. */
   listTenants(): Promise<TenantSummaryV1[]>;
-  /** Drop cached answers (e.g. after a provider said a token expired). */
+  /** Drop every cached answer. */
   invalidate(): void;
+  /** Drop only this channel's cached answers (resolveChannel, getChannelCredentials): after a provider said its token expired. */
+  invalidate(provider: Provider, channelId: string): void;
 }
 
 export type InsertOutcome = { outcome: 'inserted' } | { outcome: 'duplicate'; mediaStatus: MediaStatus };
@@ -117,7 +119,13 @@ export interface LeaseOptions {
 }
 
 export interface ReapOptions {
+  /** updated_at / failed_at of the rows the reaper changes. */
   now: Date;
+  /**
+   * Only 'queued' rows whose lease ended before this instant are reaped (reserved_until < expiredBefore):
+   * the collector passes now − a grace period, so a send result still in flight at lease end can land.
+   */
+  expiredBefore: Date;
   /** A 'queued' row whose lease expired goes back to 'pending', or to 'failed' once it had this many attempts. */
   maxAttempts: number;
 }
@@ -165,6 +173,22 @@ export interface ReceiptUpdate {
   now: Date;
 }
 
+/**
+ * A provider receipt that names the row attempt it is about (Meta echoes the sender's
+ * `biz_opaque_callback_data = outbound:{rowId}:{attempt}`): proof that this attempt was accepted
+ * under `providerMessageId`, even when its send result was ambiguous or has not landed yet.
+ */
+export interface SentMessageClaim {
+  row: OutboundRowRef;
+  provider: Provider;
+  /** The receipt's channel: the row must have been sent from it (or not name one yet). */
+  channelId: string;
+  providerMessageId: string;
+  /** The receipt's time; becomes sent_at when the row has none. */
+  occurredAt: Date;
+  now: Date;
+}
+
 /** One wa_status_events row. */
 export interface StatusEventRow {
   provider: Provider;
@@ -197,6 +221,14 @@ export interface StatusStore {
    * carries the id (yet).
    */
   applyReceipt(receipt: ReceiptUpdate): Promise<'applied' | 'unchanged' | 'no-row'>;
+  /**
+   * Puts the receipt's provider message id on the row it names, as a 'sent' row (one conditional
+   * UPDATE): only the row held under `row.attempt`, carrying no provider message id, on the receipt's
+   * provider and channel (or none yet), while it is 'pending'/'queued' or 'failed' with
+   * SEND_OUTCOME_UNKNOWN. 'unchanged' for any other row (another attempt, a real failure, a row that
+   * already has a provider message id).
+   */
+  claimSentMessage(claim: SentMessageClaim): Promise<'claimed' | 'unchanged'>;
   /** The recorded events of one provider message, oldest first (receipts that arrived before the send result). */
   listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]>;
 }

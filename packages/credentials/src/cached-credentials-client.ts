@@ -50,6 +50,9 @@ const cacheKey = (request: BrokerRequestV1): string => {
   }
 };
 
+const channelKeys = (provider: Provider, channelId: string): string[] =>
+  (['resolveChannel', 'getChannelCredentials'] as const).map((op) => cacheKey({ op, provider, channelId }));
+
 const MetaAppList = z.array(MetaAppRecordV1);
 const TenantList = z.array(TenantSummaryV1);
 
@@ -61,14 +64,15 @@ const TenantList = z.array(TenantSummaryV1);
  */
 export class CachedCredentialsClient implements CredentialsClient {
   private readonly entries = new Map<string, Entry>();
+  /**
+   * Broker calls under way, by cache key. A call caches its answer only while it is still the one
+   * listed here: invalidate() removes it, so an answer asked for before an invalidation is not kept.
+   */
   private readonly inFlight = new Map<string, Promise<Outcome>>();
   private readonly ttlMs: number;
   private readonly negativeTtlMs: number;
   private readonly maxEntries: number;
   private readonly clock: Clock;
-  /** Bumped by invalidate(): answers to calls made before it are not cached. */
-  private generation = 0;
-
   constructor(
     private readonly transport: BrokerTransport,
     options: CachedCredentialsClientOptions = {},
@@ -103,10 +107,18 @@ export class CachedCredentialsClient implements CredentialsClient {
     return channel;
   }
 
-  invalidate(): void {
-    this.generation += 1;
-    this.entries.clear();
-    this.inFlight.clear();
+  invalidate(): void;
+  invalidate(provider: Provider, channelId: string): void;
+  invalidate(provider?: Provider, channelId?: string): void {
+    if (provider === undefined || channelId === undefined) {
+      this.entries.clear();
+      this.inFlight.clear();
+      return;
+    }
+    for (const key of channelKeys(provider, channelId)) {
+      this.entries.delete(key);
+      this.inFlight.delete(key);
+    }
   }
 
   private async ask<Schema extends z.ZodMiniType>(request: BrokerRequestV1, schema: Schema): Promise<z.output<Schema>> {
@@ -128,15 +140,17 @@ export class CachedCredentialsClient implements CredentialsClient {
 
     const pending = this.inFlight.get(key);
     if (pending !== undefined) return pending;
-    const call = this.call(key, request).finally(() => {
+    const listed: { call?: Promise<Outcome> } = {};
+    const call = this.call(key, request, () => this.inFlight.get(key) === listed.call).finally(() => {
       if (this.inFlight.get(key) === call) this.inFlight.delete(key);
     });
+    listed.call = call;
     this.inFlight.set(key, call);
     return call;
   }
 
-  private async call(key: string, request: BrokerRequestV1): Promise<Outcome> {
-    const generation = this.generation;
+  /** `stillListed` says whether no invalidate() dropped this call while it ran (only then is its answer cached). */
+  private async call(key: string, request: BrokerRequestV1, stillListed: () => boolean): Promise<Outcome> {
     let outcome: Outcome;
     try {
       const response = await this.transport.invoke(request);
@@ -145,7 +159,7 @@ export class CachedCredentialsClient implements CredentialsClient {
       throw isGatewayError(error) ? error : new CredentialsUnavailableError('the credentials broker could not be asked', error);
     }
     const ttl = outcome.ok ? this.ttlMs : outcome.error.retryable ? 0 : this.negativeTtlMs;
-    if (ttl > 0 && generation === this.generation) this.remember(key, { outcome, expiresAt: this.clock.now().getTime() + ttl });
+    if (ttl > 0 && stillListed()) this.remember(key, { outcome, expiresAt: this.clock.now().getTime() + ttl });
     return outcome;
   }
 

@@ -12,6 +12,11 @@ export interface RecordContext {
   groupId: string;
   /** For ChangeMessageVisibility (e.g. a retry backoff). */
   receiptHandle: string;
+  /**
+   * Milliseconds until the Lambda invocation times out (the context's getRemainingTimeInMillis), read
+   * each time it is called; Infinity when the handler was called without a Lambda context.
+   */
+  remainingTimeMs(): number;
 }
 
 export type RecordProcessor = (body: string, context: RecordContext) => Promise<void>;
@@ -21,8 +26,10 @@ export type FifoBatchHandler = (event: SQSEvent, context?: Context) => Promise<S
 /**
  * How long a failed record stays hidden before its next delivery. Without it a failed record comes
  * back after the queue's visibility timeout; with it, after `delaySeconds` (an exponential backoff).
- * Only the failed record itself is delayed: the later records of its group cannot be delivered
- * before it (FIFO), so they wait with it.
+ * The later records of its group in the same batch are failed unprocessed and get the same delay:
+ * left at the queue's visibility timeout, they would stay in flight and hold the whole group (FIFO
+ * delivers nothing of a group while one of its messages is in flight) long after the failed record
+ * came back.
  */
 export interface RetryBackoff {
   /** Seconds until the record's next delivery, or undefined to keep the queue's visibility timeout. */
@@ -51,36 +58,78 @@ const failureFields = (error: unknown): Record<string, unknown> =>
  * a record that throws is reported failed together with the rest of ITS message group in this batch
  * (so the group's order holds on redelivery), while other groups go on being processed.
  */
+const groupOf = (record: SQSRecord): string | undefined => record.attributes?.MessageGroupId;
+
+/** The records after `record` in the batch that belong to its message group (the wrapper skips them once it failed). */
+const laterOfGroup = (records: readonly SQSRecord[], record: SQSRecord): SQSRecord[] => {
+  const group = groupOf(record);
+  if (group === undefined) return [];
+  const position = records.findIndex((candidate) => candidate.messageId === record.messageId);
+  if (position < 0) return [];
+  return records.slice(position + 1).filter((later) => groupOf(later) === group);
+};
+
 export const createFifoBatchHandler = (processRecord: RecordProcessor, options: FifoBatchHandlerOptions): FifoBatchHandler => {
   const { logger, retryBackoff } = options;
 
-  /** Never throws: a record whose visibility could not be changed simply comes back sooner. */
-  const delayRetry = async (record: SQSRecord, error: unknown, receiveCount: number, recordLogger: Logger): Promise<void> => {
+  /**
+   * Hides the failed record and the rest of its group in this batch for the backoff. Never throws: a
+   * record whose visibility could not be changed simply comes back sooner (or later).
+   */
+  const delayRetry = async (
+    records: readonly SQSRecord[],
+    record: SQSRecord,
+    error: unknown,
+    receiveCount: number,
+    recordLogger: Logger,
+  ): Promise<void> => {
     if (retryBackoff === undefined) return;
+    let seconds: number | undefined;
     try {
-      const seconds = retryBackoff.delaySeconds(error, receiveCount);
-      if (seconds === undefined) return;
-      await retryBackoff.setVisibility(record.receiptHandle, seconds);
-      recordLogger.debug({ retryInSeconds: seconds }, 'retry delayed');
-    } catch (visibilityError) {
-      recordLogger.warn({ err: visibilityError }, 'could not delay the retry; the queue visibility timeout applies');
+      seconds = retryBackoff.delaySeconds(error, receiveCount);
+    } catch (delayError) {
+      recordLogger.warn({ err: delayError }, 'could not delay the retry; the queue visibility timeout applies');
+      return;
     }
-  };
-
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
-    const groupId = record.attributes?.MessageGroupId ?? '';
-    const receiveCount = receiveCountOf(record);
-    const recordLogger = logger.child({ messageId: record.messageId, groupId, receiveCount });
-    try {
-      await processRecord(record.body, { logger: recordLogger, receiveCount, messageId: record.messageId, groupId, receiptHandle: record.receiptHandle });
-    } catch (error) {
-      recordLogger.error(failureFields(error), 'record failed');
-      await delayRetry(record, error, receiveCount, recordLogger);
-      throw error;
-    }
+    if (seconds === undefined) return;
+    const delay = seconds;
+    const group = [record, ...laterOfGroup(records, record)];
+    await Promise.all(
+      group.map(async (member) => {
+        try {
+          await retryBackoff.setVisibility(member.receiptHandle, delay);
+        } catch (visibilityError) {
+          const fields = member === record ? { err: visibilityError } : { err: visibilityError, skippedMessageId: member.messageId };
+          recordLogger.warn(fields, 'could not delay the retry; the queue visibility timeout applies');
+        }
+      }),
+    );
+    recordLogger.debug({ retryInSeconds: delay, groupRecordsDelayed: group.length }, 'retry delayed');
   };
 
   return async (event, context) => {
+    const remainingTimeMs = context === undefined ? () => Number.POSITIVE_INFINITY : () => context.getRemainingTimeInMillis();
+
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      const groupId = groupOf(record) ?? '';
+      const receiveCount = receiveCountOf(record);
+      const recordLogger = logger.child({ messageId: record.messageId, groupId, receiveCount });
+      try {
+        await processRecord(record.body, {
+          logger: recordLogger,
+          receiveCount,
+          messageId: record.messageId,
+          groupId,
+          receiptHandle: record.receiptHandle,
+          remainingTimeMs,
+        });
+      } catch (error) {
+        recordLogger.error(failureFields(error), 'record failed');
+        await delayRetry(event.Records, record, error, receiveCount, recordLogger);
+        throw error;
+      }
+    };
+
     // One processor per invocation: its state must not be shared by concurrent invocations (local pollers).
     const processor = new SqsFifoPartialProcessorAsync();
     const response = await processPartialResponse(event, handleRecord, processor, {

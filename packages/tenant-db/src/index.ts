@@ -8,4 +8,4 @@ export type { PostgresSettings } from './postgres-tenant-store';
 export type { PgliteSettings } from './pglite-tenant-store';
 export type { MssqlSettings } from './mssql-tenant-store';
 export * from './fail-fast-tenant-stores';
-export { SEND_ATTEMPTS_EXHAUSTED } from './outbound-row-codec';
+export { SEND_ATTEMPTS_EXHAUSTED, SEND_OUTCOME_UNKNOWN } from './outbound-row-codec';

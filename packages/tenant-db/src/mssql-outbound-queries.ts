@@ -7,6 +7,7 @@ import type {
   ReapResult,
   ReceiptUpdate,
   SendResultUpdate,
+  SentMessageClaim,
   StatusEventRow,
 } from '@wagw/core';
 import { rowId, text, whole } from './column-values';
@@ -17,6 +18,7 @@ import {
   decodeLeasedRow,
   decodeOutboundRow,
   decodeStatusEvent,
+  encodeClaim,
   encodeFail,
   encodeLease,
   encodeNewOutbound,
@@ -103,6 +105,12 @@ export const applyReceipt = async (run: MssqlRun, receipt: ReceiptUpdate): Promi
   );
   if (answer !== undefined && answer.applied > 0) return 'applied';
   return answer !== undefined && answer.found === 1 ? 'unchanged' : 'no-row';
+};
+
+export const claimSentMessage = async (run: MssqlRun, claim: SentMessageClaim): Promise<'claimed' | 'unchanged'> => {
+  const values = encodeClaim(claim);
+  const answer = await retryDeadlocks(async () => lastRow(await run<keyof typeof values, { claimed: number }>(sql.claimSentMessage, values)));
+  return Number(answer?.claimed ?? 0) > 0 ? 'claimed' : 'unchanged';
 };
 
 export const recordStatusEvent = async (run: MssqlRun, event: StatusEventRow): Promise<'inserted' | 'duplicate'> => {

@@ -10,6 +10,7 @@ import type {
   ReapResult,
   ReceiptUpdate,
   SendResultUpdate,
+  SentMessageClaim,
   StatusEventRow,
 } from '@wagw/core';
 import * as mssql from 'mssql';
@@ -22,6 +23,7 @@ import {
   type InboundDbRow,
 } from './inbound-row-codec';
 import { runMigrations, type MigrationResult } from './migration';
+import { assertOpenJsonAvailable, type CompatibilityRow } from './mssql-compatibility';
 import { mssqlConfigFrom } from './mssql-connection-config';
 import * as outbound from './mssql-outbound-queries';
 import { lastRow, retryDeadlocks, runStatement, type MssqlRun } from './mssql-run';
@@ -178,6 +180,10 @@ export class MssqlTenantStore implements TenantStore {
     return this.guard(() => outbound.applyReceipt(this.runOnPool, receipt));
   }
 
+  claimSentMessage(claim: SentMessageClaim): Promise<'claimed' | 'unchanged'> {
+    return this.guard(() => outbound.claimSentMessage(this.runOnPool, claim));
+  }
+
   listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> {
     return this.guard(() => outbound.listStatusEvents(this.runOnPool, provider, providerMessageId));
   }
@@ -209,6 +215,7 @@ export class MssqlTenantStore implements TenantStore {
 
   async migrate(): Promise<MigrationResult> {
     try {
+      assertOpenJsonAvailable(lastRow(await this.run<never, CompatibilityRow>(sql.selectCompatibilityLevel, {})));
       return await runMigrations(mssqlMigrations, async (migration) => {
         const tx = new mssql.Transaction(this.pool);
         await tx.begin();

@@ -6,6 +6,7 @@ import type {
   ReapOptions,
   ReceiptUpdate,
   SendResultUpdate,
+  SentMessageClaim,
   StatusEventRow,
 } from '@wagw/core';
 import { COLUMN_WIDTHS } from './column-widths';
@@ -30,6 +31,19 @@ import type { NewOutboundMessage, OutboundMessageRecord, StatusEventRecord } fro
 
 /** error_code of a row whose every attempt ended without a send result before its lease expired. */
 export const SEND_ATTEMPTS_EXHAUSTED = 'SEND_ATTEMPTS_EXHAUSTED';
+
+/** error_code of a row whose send timed out after the request went out (the sender's 'unknown' result). */
+export const SEND_OUTCOME_UNKNOWN = 'SEND_OUTCOME_UNKNOWN';
+
+/**
+ * The wa_status_events statuses a send result's catch-up reads back: those that move a row
+ * (outboundStatusForReceipt gives a row status for each). Others (Whapi 'pending', 'deleted', 'unknown',
+ * anything unfamiliar) stay in the table but are never read back.
+ */
+export const ROW_STATUS_EVENT_STATUSES = ['sent', 'delivered', 'read', 'played', 'failed'] as const;
+
+/** At most this many events of one provider message are read back (a tenant database is not trusted to be small). */
+export const LISTED_STATUS_EVENTS_LIMIT = 50;
 
 /** Both dialects bind these values under these names (PostgreSQL in the order its statement lists). */
 
@@ -75,6 +89,7 @@ export const encodeFail = (ref: OutboundRowRef, error: { code: string; message: 
 
 export interface ReapValues {
   now: Date;
+  expired_before: Date;
   max_attempts: number;
   error_code: string;
   error_message: string;
@@ -84,18 +99,24 @@ export const encodeReap = (options: ReapOptions): ReapValues => {
   const maxAttempts = whole('maxAttempts', options.maxAttempts, 1);
   return {
     now: instant('now', options.now),
+    expired_before: instant('expiredBefore', options.expiredBefore),
     max_attempts: maxAttempts,
     error_code: SEND_ATTEMPTS_EXHAUSTED,
     error_message: `gave up after ${maxAttempts} attempts: no send result arrived before the lease expired`,
   };
 };
 
-export interface SentValues extends RefValues {
+/** No attempt: an acceptance applies whatever attempt it came from. */
+export interface SentValues {
+  id: string;
   provider: string;
   channel_id: string;
   provider_message_id: string;
   sent_at: Date;
   now: Date;
+  /** The failures an acceptance overrides: the gateway only gave up waiting, the provider did take the message. */
+  exhausted_code: string;
+  unknown_code: string;
 }
 
 export interface SendFailedValues extends RefValues {
@@ -111,7 +132,6 @@ export type SendResultValues = { status: 'sent'; values: SentValues } | { status
 
 export const encodeSendResult = (result: SendResultUpdate): SendResultValues => {
   const common = {
-    ...encodeRef(result.row),
     provider: text('provider', result.provider, COLUMN_WIDTHS.provider),
     channel_id: text('channel_id', result.channelId, COLUMN_WIDTHS.channelId),
     now: instant('now', result.now),
@@ -120,15 +140,19 @@ export const encodeSendResult = (result: SendResultUpdate): SendResultValues => 
     return {
       status: 'sent',
       values: {
+        id: rowId('id', result.row.id),
         ...common,
         provider_message_id: text('provider_message_id', result.providerMessageId, COLUMN_WIDTHS.providerMessageId),
         sent_at: instant('sent_at', result.at),
+        exhausted_code: SEND_ATTEMPTS_EXHAUSTED,
+        unknown_code: SEND_OUTCOME_UNKNOWN,
       },
     };
   }
   return {
     status: 'failed',
     values: {
+      ...encodeRef(result.row),
       ...common,
       error_code: clipped(result.code, COLUMN_WIDTHS.errorCode),
       error_message: withoutNul(result.message),
@@ -136,6 +160,30 @@ export const encodeSendResult = (result: SendResultUpdate): SendResultValues => 
     },
   };
 };
+
+/** No attempt: the receipt proves the acceptance of whichever attempt it names. */
+export interface ClaimValues {
+  id: string;
+  provider: string;
+  channel_id: string;
+  provider_message_id: string;
+  occurred_at: Date;
+  now: Date;
+  /** The only failures a claim may overwrite: the gateway gave up waiting, or the send's outcome was unknown. */
+  exhausted_code: string;
+  unknown_code: string;
+}
+
+export const encodeClaim = (claim: SentMessageClaim): ClaimValues => ({
+  id: rowId('id', claim.row.id),
+  provider: text('provider', claim.provider, COLUMN_WIDTHS.provider),
+  channel_id: text('channel_id', claim.channelId, COLUMN_WIDTHS.channelId),
+  provider_message_id: text('provider_message_id', claim.providerMessageId, COLUMN_WIDTHS.providerMessageId),
+  occurred_at: instant('occurred_at', claim.occurredAt),
+  now: instant('now', claim.now),
+  exhausted_code: SEND_ATTEMPTS_EXHAUSTED,
+  unknown_code: SEND_OUTCOME_UNKNOWN,
+});
 
 export interface ReceiptValues {
   provider: string;

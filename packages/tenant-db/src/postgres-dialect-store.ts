@@ -10,6 +10,7 @@ import type {
   ReapResult,
   ReceiptUpdate,
   SendResultUpdate,
+  SentMessageClaim,
   StatusEventRow,
 } from '@wagw/core';
 import {
@@ -48,9 +49,15 @@ export interface PgSession {
   query<R>(text: string, params?: readonly unknown[]): Promise<PgQueryResult<R>>;
 }
 
+/**
+ * How long a transaction's statements may run: 'statement' keeps the store's usual timeouts (a record's
+ * path), 'migration' lifts them (schema changes may legitimately run long).
+ */
+export type PgTransactionLimits = 'statement' | 'migration';
+
 export interface PgExecutor extends PgSession {
   /** Runs `work` in one transaction (BEGIN … COMMIT, ROLLBACK on a throw). */
-  transaction<T>(work: (session: PgSession) => Promise<T>): Promise<T>;
+  transaction<T>(work: (session: PgSession) => Promise<T>, limits: PgTransactionLimits): Promise<T>;
   end(): Promise<void>;
 }
 
@@ -189,6 +196,10 @@ export class PostgresDialectStore implements TenantStore {
     return this.guard(() => outbound.applyReceipt(this.db, receipt));
   }
 
+  claimSentMessage(claim: SentMessageClaim): Promise<'claimed' | 'unchanged'> {
+    return this.guard(() => outbound.claimSentMessage(this.db, claim));
+  }
+
   listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> {
     return this.guard(() => outbound.listStatusEvents(this.db, provider, providerMessageId));
   }
@@ -229,7 +240,7 @@ export class PostgresDialectStore implements TenantStore {
           for (const statement of migration.statements) await tx.query(statement);
           await tx.query(sql.recordMigration, [migration.version, migration.name]);
           return true;
-        }),
+        }, 'migration'),
       );
     } catch (error) {
       return this.fail(error);

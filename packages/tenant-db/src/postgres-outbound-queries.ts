@@ -7,6 +7,7 @@ import type {
   ReapResult,
   ReceiptUpdate,
   SendResultUpdate,
+  SentMessageClaim,
   StatusEventRow,
 } from '@wagw/core';
 import { rowId, text, whole } from './column-values';
@@ -16,6 +17,7 @@ import {
   decodeLeasedRow,
   decodeOutboundRow,
   decodeStatusEvent,
+  encodeClaim,
   encodeFail,
   encodeLease,
   encodeNewOutbound,
@@ -30,7 +32,7 @@ import {
   type OutboundDbRow,
   type StatusEventDbRow,
 } from './outbound-row-codec';
-import type { PgSession } from './postgres-dialect-store';
+import type { PgExecutor, PgSession } from './postgres-dialect-store';
 import { postgresStatements as sql } from './sql/postgres';
 import {
   DEFAULT_LIST_LIMIT,
@@ -46,9 +48,13 @@ import {
  * plus a read that tells 'unchanged' from 'no-row' when a receipt changed nothing.
  */
 
-export const leaseDueMessages = async (db: PgSession, options: LeaseOptions): Promise<LeasedOutboundRow[]> => {
+/** Lock, then lease, in one transaction: the lease's snapshot is taken after the previous lease committed. */
+export const leaseDueMessages = async (db: PgExecutor, options: LeaseOptions): Promise<LeasedOutboundRow[]> => {
   const lease = encodeLease(options);
-  const result = await db.query<LeasedDbRow>(sql.leaseDueMessages, [lease.now, lease.reserved_until, lease.limit]);
+  const result = await db.transaction(async (tx) => {
+    await tx.query(sql.lockLeases);
+    return tx.query<LeasedDbRow>(sql.leaseDueMessages, [lease.now, lease.reserved_until, lease.limit]);
+  }, 'statement');
   return result.rows.map(decodeLeasedRow).sort(byId);
 };
 
@@ -85,6 +91,7 @@ export const reapExpiredLeases = async (db: PgSession, options: ReapOptions): Pr
     values.max_attempts,
     values.error_code,
     values.error_message,
+    values.expired_before,
   ]);
   const counts = result.rows[0];
   return { requeued: Number(counts?.requeued ?? 0), failed: Number(counts?.failed ?? 0) };
@@ -95,12 +102,13 @@ export const applySendResult = async (db: PgSession, result: SendResultUpdate): 
   const updated = await (encoded.status === 'sent'
     ? db.query(sql.applySendResultSent, [
         encoded.values.id,
-        encoded.values.attempt,
         encoded.values.provider,
         encoded.values.channel_id,
         encoded.values.provider_message_id,
         encoded.values.sent_at,
         encoded.values.now,
+        encoded.values.exhausted_code,
+        encoded.values.unknown_code,
       ])
     : db.query(sql.applySendResultFailed, [
         encoded.values.id,
@@ -132,9 +140,24 @@ export const applyReceipt = async (db: PgSession, receipt: ReceiptUpdate): Promi
   return existing.rows.length > 0 ? 'unchanged' : 'no-row';
 };
 
+export const claimSentMessage = async (db: PgSession, claim: SentMessageClaim): Promise<'claimed' | 'unchanged'> => {
+  const values = encodeClaim(claim);
+  const updated = await db.query(sql.claimSentMessage, [
+    values.id,
+    values.provider,
+    values.channel_id,
+    values.provider_message_id,
+    values.occurred_at,
+    values.now,
+    values.exhausted_code,
+    values.unknown_code,
+  ]);
+  return updated.rowCount > 0 ? 'claimed' : 'unchanged';
+};
+
 export const recordStatusEvent = async (db: PgSession, event: StatusEventRow): Promise<'inserted' | 'duplicate'> => {
   const values = encodeStatusEvent(event);
-  const inserted = await db.query(sql.recordStatusEvent, [
+  const written = await db.query<{ inserted: boolean }>(sql.recordStatusEvent, [
     values.provider,
     values.channel_id,
     values.provider_message_id,
@@ -147,7 +170,8 @@ export const recordStatusEvent = async (db: PgSession, event: StatusEventRow): P
     values.outbound_message_id,
     values.received_at,
   ]);
-  return inserted.rows.length > 0 ? 'inserted' : 'duplicate';
+  // A row comes back when the event was inserted, or when a duplicate only named its outbound row.
+  return written.rows[0]?.inserted === true ? 'inserted' : 'duplicate';
 };
 
 export const listStatusEvents = async (db: PgSession, provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> => {

@@ -1,6 +1,6 @@
 import type { DatabaseSettingsV1 } from '@wagw/contracts';
 import pg from 'pg';
-import { PostgresDialectStore, type PgExecutor, type PgQueryResult, type PgSession } from './postgres-dialect-store';
+import { PostgresDialectStore, type PgExecutor, type PgQueryResult, type PgSession, type PgTransactionLimits } from './postgres-dialect-store';
 import type { TenantStoreOptions } from './tenant-store';
 import { isPostgresUnavailable } from './unavailable-errors';
 
@@ -49,15 +49,17 @@ class PgPoolExecutor implements PgExecutor {
     return toResult<R>(await this.pool.query(text, [...params]));
   }
 
-  async transaction<T>(work: (session: PgSession) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (session: PgSession) => Promise<T>, limits: PgTransactionLimits): Promise<T> {
     const client = await this.pool.connect();
-    // pg honours a per-query query_timeout; @types/pg does not declare it.
+    // pg honours a per-query query_timeout; @types/pg does not declare it. Without one, the pool's applies.
     const run = (text: string, params: readonly unknown[] = []) =>
-      client.query({ text, values: [...params], query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig);
+      limits === 'migration'
+        ? client.query({ text, values: [...params], query_timeout: MIGRATION_QUERY_TIMEOUT_MS } as pg.QueryConfig)
+        : client.query(text, [...params]);
     const session: PgSession = { query: async <R>(text: string, params?: readonly unknown[]) => toResult<R>(await run(text, params)) };
     try {
       await run('BEGIN');
-      await run('SET LOCAL statement_timeout = 0');
+      if (limits === 'migration') await run('SET LOCAL statement_timeout = 0');
       const result = await work(session);
       await run('COMMIT');
       client.release();

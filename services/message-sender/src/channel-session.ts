@@ -6,8 +6,8 @@ import type { MessageSenderDependencies } from './message-sender-dependencies';
 export type CallAnswer = ProviderCallResult | { outcome: 'lease-expired' };
 
 /**
- * One record's credentials for its channel. A call answered with "token expired" drops every cached
- * credential, fetches the channel again and runs once more; a record refreshes at most once, so a
+ * One record's credentials for its channel. A call answered with "token expired" drops this channel's
+ * cached credentials (other channels keep theirs), fetches the channel again and runs once more; a record refreshes at most once, so a
  * token that is still expired ends as the provider's answer.
  */
 export class ChannelSession {
@@ -28,7 +28,7 @@ export class ChannelSession {
     const first = await run(this.channel);
     if (this.refreshed || first.outcome !== 'rejected' || first.retry !== 'token-expired') return first;
     this.refreshed = true;
-    this.credentials.invalidate();
+    this.credentials.invalidate(this.provider, this.channelId);
     this.channel = await this.credentials.getChannelCredentials(this.provider, this.channelId);
     return run(this.channel);
   }

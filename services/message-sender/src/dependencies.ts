@@ -6,6 +6,7 @@ import { systemClock } from '@wagw/core/ports';
 import { CachedCredentialsClient } from '@wagw/credentials/cached-credentials-client';
 import type { BrokerTransport } from '@wagw/credentials/broker-transport';
 import { LambdaBrokerTransport } from '@wagw/credentials/lambda-broker-transport';
+import { mediaSizeLimit } from '@wagw/providers/media/media-size-limits';
 import { messagingProviders } from '@wagw/providers/send/messaging-providers';
 import type { RetryBackoff } from '@wagw/runtime/sqs-fifo-batch';
 import type { MessageSenderConfig } from './config';
@@ -43,7 +44,12 @@ export const createDependencies = (
     media: new S3BlobStore(s3, config.BUCKET_NAME),
     results: new SqsEventPublisher(sqs, { 'status-events': config.STATUS_EVENTS_QUEUE_URL }),
     clock: systemClock,
-    settings: { sendTimeoutMs: config.SEND_TIMEOUT_MS },
+    settings: {
+      sendTimeoutMs: config.SEND_TIMEOUT_MS,
+      uploadTimeoutMs: config.MEDIA_UPLOAD_TIMEOUT_MS,
+      maxReceives: config.SEND_MAX_RECEIVES,
+      mediaMaxBytes: (kind) => mediaSizeLimit(kind),
+    },
     held: new HeldResults(),
     retryBackoff: outboundRetryBackoff(
       { baseSeconds: config.RETRY_BASE_SECONDS, maxSeconds: config.RETRY_MAX_SECONDS, random: Math.random },

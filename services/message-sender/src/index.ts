@@ -9,5 +9,7 @@ export * from './parse-outbound-event';
 export * from './process-outbound-record';
 export * from './message-sender-dependencies';
 export * from './errors';
+export * from './send-budget';
+export * from './broker-refusal';
 export * from './config';
 export * from './dependencies';

@@ -7,5 +7,5 @@ import { sendMessage } from './send-message';
 export const createOutboundRecordProcessor =
   (deps: MessageSenderDependencies): RecordProcessor =>
   async (body, context) => {
-    await sendMessage(deps, parseOutboundEvent(body), context.logger);
+    await sendMessage(deps, parseOutboundEvent(body), context.logger, context);
   };

@@ -1,5 +1,5 @@
 import type { RetryBackoff } from '@wagw/runtime/sqs-fifo-batch';
-import { minDelaySecondsOf } from './errors';
+import { minDelaySecondsOf, NotStartedError } from './errors';
 
 export interface RetryDelaySettings {
   /** Delay of the first retry, before jitter. */
@@ -10,12 +10,17 @@ export interface RetryDelaySettings {
   random: () => number;
 }
 
+/** A record the invocation had no time for was not tried: a fresh invocation can take it at once. */
+const NOT_STARTED_DELAY_SECONDS = 1;
+
 /**
  * Seconds a failed outbound-messages record stays hidden: exponential backoff with equal jitter,
  * min(max, base·2^(receiveCount-1)) halved plus a random half, never below the error's own
- * minDelaySeconds, never above max, and at least 1 s (0 would redeliver at once).
+ * minDelaySeconds, never above max, and at least 1 s (0 would redeliver at once). A record that was
+ * not started (too little time left in the invocation) comes back after 1 s.
  */
 export const retryDelaySeconds = (error: unknown, receiveCount: number, settings: RetryDelaySettings): number => {
+  if (error instanceof NotStartedError) return Math.min(settings.maxSeconds, NOT_STARTED_DELAY_SECONDS);
   const exponent = Math.max(0, receiveCount - 1);
   const ceiling = Math.min(settings.maxSeconds, settings.baseSeconds * 2 ** Math.min(exponent, 30));
   const jittered = ceiling / 2 + settings.random() * (ceiling / 2);

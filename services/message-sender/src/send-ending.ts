@@ -7,7 +7,7 @@ import { ProviderRetryableError } from './errors';
 /** How one attempt ended, before it becomes a send result (or, for lease-expired, nothing at all). */
 export type SendEnding =
   | { outcome: 'sent'; providerMessageId: string; messageStatus?: string }
-  | { outcome: 'failed'; code: string; message: string; traceId?: string }
+  | { outcome: 'failed'; code: string; message: string; traceId?: string; logFields?: Record<string, unknown> }
   | { outcome: 'unknown'; providerCode: string; message: string }
   | { outcome: 'lease-expired' };
 
@@ -16,8 +16,13 @@ export const SEND_OUTCOME_UNKNOWN = 'SEND_OUTCOME_UNKNOWN';
 /** Provider texts end up in the tenant's error_message; a queue body has no room for an essay. */
 const MAX_MESSAGE_CHARS = 1_000;
 const clip = (text: string): string => (text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…`);
+/** The tenant's error_code column holds 64 characters; a provider may answer with a longer code. */
+const MAX_CODE_CHARS = 64;
+const clipCode = (code: string): string => code.slice(0, MAX_CODE_CHARS);
 
-export const failed = (code: string, message: string, traceId?: string): SendEnding =>
+export type FailedEnding = Extract<SendEnding, { outcome: 'failed' }>;
+
+export const failed = (code: string, message: string, traceId?: string): FailedEnding =>
   traceId === undefined ? { outcome: 'failed', code, message } : { outcome: 'failed', code, message, traceId };
 
 /**
@@ -48,7 +53,7 @@ const outcomeOf = (ending: Exclude<SendEnding, { outcome: 'lease-expired' }>, at
         ? { status: 'sent', providerMessageId: ending.providerMessageId, acceptedAt: at }
         : { status: 'sent', providerMessageId: ending.providerMessageId, acceptedAt: at, messageStatus: ending.messageStatus };
     case 'failed':
-      return { status: 'failed', code: ending.code, message: clip(ending.message), failedAt: at };
+      return { status: 'failed', code: clipCode(ending.code), message: clip(ending.message), failedAt: at };
     case 'unknown':
       return {
         status: 'unknown',

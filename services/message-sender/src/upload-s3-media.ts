@@ -3,6 +3,8 @@ import type { ChannelSession } from './channel-session';
 import { ProviderRetryableError } from './errors';
 import type { MessageSenderDependencies } from './message-sender-dependencies';
 import { keyBasename, mayTenantSendKey, s3MediaOf, withProviderMediaIds } from './s3-media';
+import type { Delivery } from './send-budget';
+import { requireTimeFor } from './send-budget';
 import type { SendEnding } from './send-ending';
 import { failed } from './send-ending';
 
@@ -13,14 +15,17 @@ export type PreparedMessage = { outcome: 'ready'; message: Record<string, unknow
 
 /**
  * Uploads every `s3_key` media of the message to the provider's media endpoint and gives the message
- * back with the provider media ids in their place. Keys outside the tenant's prefixes and missing
- * objects end the attempt as 'failed'; an upload is classified like a send, except that an upload
- * without an answer is retried (nothing reached the recipient yet).
+ * back with the provider media ids in their place. Keys outside the tenant's prefixes, missing objects
+ * and objects larger than the provider takes for their kind end the attempt as 'failed' (a too large
+ * object is never read); an upload is classified like a send, except that an upload without an answer
+ * is retried (nothing reached the recipient yet). No upload starts unless the invocation still has time
+ * for it, the send and the publish.
  */
 export const uploadS3Media = async (
-  deps: Pick<MessageSenderDependencies, 'media' | 'providers'>,
+  deps: Pick<MessageSenderDependencies, 'media' | 'providers' | 'settings'>,
   event: OutboundMessageEventV1,
   session: ChannelSession,
+  delivery: Delivery,
 ): Promise<PreparedMessage> => {
   const refs = s3MediaOf(event.message);
   if (refs.length === 0) return { outcome: 'ready', message: event.message };
@@ -36,10 +41,20 @@ export const uploadS3Media = async (
   const provider = deps.providers[event.provider];
   const mediaIds = new Map<string, string>();
   for (const ref of refs) {
-    const stored = await deps.media.getWithMetadata(ref.key);
+    requireTimeFor(deps.settings, delivery, 'upload');
+    const maxBytes = deps.settings.mediaMaxBytes(ref.kind);
+    const stored = await deps.media.getWithMetadataWithin(ref.key, maxBytes);
     if (stored === undefined) return failed('MEDIA_NOT_FOUND', `no object ${ref.key} in the gateway's bucket`);
-    const media = { bytes: stored.bytes, mimeType: stored.contentType ?? FALLBACK_MIME_TYPE, filename: ref.filename ?? keyBasename(ref.key) };
-    const answer = await session.call((channel) => provider.uploadMedia(channel, media));
+    if (stored.outcome === 'too-large') {
+      return failed('MEDIA_TOO_LARGE', `s3_key ${ref.key} is ${stored.size} bytes; ${event.provider} takes at most ${maxBytes} bytes for ${/^[aeiou]/.test(ref.kind) ? 'an' : 'a'} ${ref.kind}`);
+    }
+    const { blob } = stored;
+    const media = { bytes: blob.bytes, mimeType: blob.contentType ?? FALLBACK_MIME_TYPE, filename: ref.filename ?? keyBasename(ref.key) };
+    const answer = await session.call((channel) => {
+      // Checked again for the second try after a token refresh: the first one took time.
+      requireTimeFor(deps.settings, delivery, 'upload');
+      return provider.uploadMedia(channel, media);
+    });
     switch (answer.outcome) {
       case 'accepted':
         mediaIds.set(ref.key, answer.providerMessageId);

@@ -1,22 +1,28 @@
-import type { OutboundMessageEventV1, TenantSummaryV1 } from '@wagw/contracts';
-import type { LeasedOutboundRow, OutboundMessageStore, OutboundRowRef } from '@wagw/core/ports';
+import type { OutboundMessageStore } from '@wagw/core/ports';
+import type { RunTenant } from './collect-batch';
+import { collectBatch } from './collect-batch';
 import type { CollectorDependencies } from './collector-dependencies';
 import { failureFields } from './errors';
-import { outboundQueueMessage } from './outbound-queue-message';
-import { validateOutboundRow } from './validate-outbound-row';
 
-/** Why a tenant's run ended: its deadline came, the tenant is not (or no longer) known, or something failed (logged). */
-export type RunEnd = 'deadline' | 'unknown-tenant' | 'error';
+/**
+ * Why a tenant's run ended: its deadline came, the tenant is not (or no longer) known, a publish failed
+ * leaving rows ambiguous (see pollUntil), or something failed (logged).
+ */
+export type RunEnd = 'deadline' | 'unknown-tenant' | 'publish-ambiguous' | 'error';
 
 export interface CollectSummary {
   /** Rows leased, over every poll. */
   leased: number;
-  /** Rows put on outbound-messages and marked 'queued'. */
+  /** Rows SQS confirmed, marked 'queued'. */
   queued: number;
-  /** Rows that cannot be sent, marked 'failed' (bad message, empty recipient, foreign channel…). */
+  /** Rows of a publish call that threw, marked 'queued' as well (SQS may have them; if not, the reaper requeues them). */
+  ambiguous: number;
+  /** Rows that cannot be sent, marked 'failed' (bad message, empty recipient, foreign channel, attempts used up…). */
   failed: number;
-  /** Rows whose enqueue failed: their lease was undone, for the same attempt next time. */
+  /** Rows certainly not queued: their lease was undone, for the same attempt next time. */
   released: number;
+  /** Rows that could not be marked 'failed' (logged): leased again once their lease ends. */
+  leftLeased: number;
   /** Expired 'queued' leases the reaper gave back to 'pending' or failed for good. */
   reaped: number;
   /** Lease statements run. */
@@ -24,56 +30,15 @@ export interface CollectSummary {
   stoppedBy: RunEnd;
 }
 
-interface BatchOutcome {
-  queued: number;
-  failed: number;
-  released: number;
-}
-
 type Deps = Omit<CollectorDependencies, 'launcher'>;
-
-const refOf = (event: OutboundMessageEventV1): OutboundRowRef => ({ id: event.rowId, attempt: event.attempt });
-
-/**
- * One poll's rows: the invalid ones are failed (they never hold up the rows behind them), the valid ones
- * go on the queue in id order in one publish, then are marked 'queued'. When the publish fails, every
- * lease of the batch is undone, so the next lease takes the same rows under the same attempt and SQS
- * drops the copies that did get through.
- */
-const collectBatch = async (deps: Deps, tenant: TenantSummaryV1, store: OutboundMessageStore, rows: LeasedOutboundRow[]): Promise<BatchOutcome> => {
-  const { clock, logger } = deps;
-  const now = clock.now();
-  const valid: OutboundMessageEventV1[] = [];
-  let failed = 0;
-  for (const row of rows) {
-    const result = validateOutboundRow(tenant, row, now);
-    if (result.ok) {
-      valid.push(result.event);
-      continue;
-    }
-    await store.failOutboundMessage({ id: row.id, attempt: row.attempt }, result.failure, now);
-    failed += 1;
-    logger.warn({ tenantId: tenant.tenantId, rowId: row.id, attempt: row.attempt, code: result.failure.code }, 'outbound row cannot be sent');
-  }
-  if (valid.length === 0) return { queued: 0, failed, released: 0 };
-
-  const refs = valid.map(refOf);
-  try {
-    await deps.publisher.publish('outbound-messages', valid.map(outboundQueueMessage));
-  } catch (error) {
-    logger.warn({ tenantId: tenant.tenantId, rows: refs.length, ...failureFields(error) }, 'outbound rows not queued; leases released');
-    await store.releaseLeases(refs, clock.now());
-    return { queued: 0, failed, released: refs.length };
-  }
-  await store.markQueued(refs, clock.now());
-  return { queued: refs.length, failed, released: 0 };
-};
 
 /**
  * Polls the tenant's table until the deadline: while leases bring rows, straight on; while they are
- * empty (or the queue refuses them), pauses of idleMinMs doubling up to idleMaxMs, never past the deadline.
+ * empty (or the queue refuses rows), pauses of idleMinMs doubling up to idleMaxMs, never past the deadline.
+ * A publish that leaves rows ambiguous ends the run: each ambiguous row waits for the reaper (lease +
+ * grace), so while SQS is failing that way, at most one batch per run is put in that state.
  */
-const pollUntil = async (deps: Deps, tenant: TenantSummaryV1, store: OutboundMessageStore, deadline: number, summary: CollectSummary): Promise<void> => {
+const pollUntil = async (deps: Deps, run: RunTenant, store: OutboundMessageStore, deadline: number, summary: CollectSummary): Promise<void> => {
   const { clock, settings } = deps;
   const remaining = () => deadline - clock.now().getTime();
   let pauseMs = settings.idleMinMs;
@@ -82,11 +47,17 @@ const pollUntil = async (deps: Deps, tenant: TenantSummaryV1, store: OutboundMes
     summary.polls += 1;
     summary.leased += rows.length;
     if (rows.length > 0) {
-      const outcome = await collectBatch(deps, tenant, store, rows);
+      const outcome = await collectBatch(deps, run, store, rows);
       summary.queued += outcome.queued;
+      summary.ambiguous += outcome.ambiguous;
       summary.failed += outcome.failed;
       summary.released += outcome.released;
-      if (outcome.released === 0) {
+      summary.leftLeased += outcome.leftLeased;
+      if (outcome.ambiguous > 0) {
+        summary.stoppedBy = 'publish-ambiguous';
+        return;
+      }
+      if (outcome.released === 0 && !outcome.publishFailed) {
         pauseMs = settings.idleMinMs;
         continue;
       }
@@ -99,13 +70,13 @@ const pollUntil = async (deps: Deps, tenant: TenantSummaryV1, store: OutboundMes
 };
 
 /**
- * One tenant's collect run: reap expired leases once, then lease → validate → enqueue → mark until
+ * One tenant's collect run: reap expired leases once, then lease → check → enqueue → mark until
  * `deadline`. Never throws: a tenant database that is down (or any other failure) ends this tenant's
  * run with a logged error and touches no other tenant.
  */
 export const collectTenant = async (deps: Deps, tenantId: string, deadline: Date): Promise<CollectSummary> => {
   const { clock, logger, settings } = deps;
-  const summary: CollectSummary = { leased: 0, queued: 0, failed: 0, released: 0, reaped: 0, polls: 0, stoppedBy: 'deadline' };
+  const summary: CollectSummary = { leased: 0, queued: 0, ambiguous: 0, failed: 0, released: 0, leftLeased: 0, reaped: 0, polls: 0, stoppedBy: 'deadline' };
   try {
     const tenant = (await deps.credentials.listTenants()).find((candidate) => candidate.tenantId === tenantId);
     if (tenant === undefined) {
@@ -113,10 +84,13 @@ export const collectTenant = async (deps: Deps, tenantId: string, deadline: Date
       return { ...summary, stoppedBy: 'unknown-tenant' };
     }
     const store = await deps.stores.forTenant(tenantId);
-    const reaped = await store.reapExpiredLeases({ now: clock.now(), maxAttempts: settings.maxAttempts });
+    const now = clock.now();
+    // The grace keeps a row whose send result is still on its way (status-events backlog, tenant database down) from being sent again.
+    const expiredBefore = new Date(now.getTime() - settings.reapGraceSeconds * 1000);
+    const reaped = await store.reapExpiredLeases({ now, expiredBefore, maxAttempts: settings.maxAttempts });
     summary.reaped = reaped.requeued + reaped.failed;
     if (summary.reaped > 0) logger.info({ tenantId, requeued: reaped.requeued, exhausted: reaped.failed }, 'expired leases reaped');
-    await pollUntil(deps, tenant, store, deadline.getTime(), summary);
+    await pollUntil(deps, { summary: tenant, refresh: 'not-asked' }, store, deadline.getTime(), summary);
   } catch (error) {
     summary.stoppedBy = 'error';
     logger.error({ tenantId, ...summary, ...failureFields(error) }, 'tenant collect run failed');

@@ -18,8 +18,10 @@ export interface CollectorSettings {
   batchSize: number;
   /** reserved_until = now + leaseSeconds. */
   leaseSeconds: number;
-  /** Expired 'queued' leases beyond this many attempts are failed by the reaper. */
+  /** Rows are tried this often: the reaper fails an expired 'queued' row at this attempt, the collector a row leased beyond it. */
   maxAttempts: number;
+  /** The reaper takes back a 'queued' row only this long after its lease ended (a late send result still wins). */
+  reapGraceSeconds: number;
   /** Idle backoff: the first pause after an empty lease, doubled up to idleMaxMs. */
   idleMinMs: number;
   idleMaxMs: number;
@@ -27,7 +29,7 @@ export interface CollectorSettings {
 
 /** Every port the collector's use cases take. */
 export interface CollectorDependencies {
-  credentials: Pick<CredentialsClient, 'listTenants'>;
+  credentials: Pick<CredentialsClient, 'listTenants' | 'invalidate'>;
   stores: TenantStores<OutboundMessageStore>;
   publisher: EventPublisher;
   launcher: TenantRunLauncher;

@@ -44,6 +44,7 @@ export const createDependencies = (
       batchSize: config.COLLECTOR_BATCH_SIZE,
       leaseSeconds: config.OUTBOUND_LEASE_SECONDS,
       maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
+      reapGraceSeconds: config.OUTBOUND_REAP_GRACE_SECONDS,
       idleMinMs: config.COLLECTOR_IDLE_MIN_MS,
       idleMaxMs: config.COLLECTOR_IDLE_MAX_MS,
     },

@@ -1,7 +1,7 @@
 import { OUTBOUND_STATUS_RANK, outboundStatusForReceipt, type SendResultEventV1 } from '@wagw/contracts';
 import type { SendResultUpdate, StatusEventRow, StatusStore } from '@wagw/core/ports';
 import type { Logger } from '@wagw/runtime/logger';
-import { applyStatusToRow } from './apply-receipt';
+import { applyStatusToRow } from './apply-status-to-row';
 import { sendResultEventRow } from './status-event-row';
 import type { StatusSaverDependencies } from './status-saver-dependencies';
 

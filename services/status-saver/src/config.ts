@@ -3,6 +3,8 @@ import { commonEnv, envField, parseEnv } from '@wagw/runtime/env';
 import * as z from 'zod/mini';
 
 export const StatusSaverConfigSchema = z.object({
+  /** status-events.fifo, the queue this service consumes: ChangeMessageVisibility for the retry backoff. */
+  STATUS_EVENTS_QUEUE_URL: envField.url(),
   /** Name or ARN of the credentials broker Lambda (tenant → database settings). */
   CREDENTIALS_BROKER_FUNCTION: envField.text(),
   /** A tenant's connection pool is closed after this many seconds without use. */

@@ -1,6 +1,7 @@
 import type { StatusQueueEventV1 } from '@wagw/contracts';
 import type { Logger } from '@wagw/runtime/logger';
-import { applyReceipt, type ReceiptOutcome } from './apply-receipt';
+import { applyReceipt } from './apply-receipt';
+import type { ReceiptOutcome } from './apply-status-to-row';
 import { applySendResult, type SendResultOutcome } from './apply-send-result';
 import type { StatusSaverDependencies } from './status-saver-dependencies';
 

@@ -154,6 +154,39 @@ describe('S3BlobStore against the emulator', () => {
     expect(stored).toBeUndefined();
   });
 
+  it('reads an object no larger than the limit, with its content type', async () => {
+    // Prepare
+    const bytes = new Uint8Array(64).fill(7);
+    await store.put('outbound/t1/limit/exact.jpg', bytes, { contentType: 'image/jpeg' });
+
+    // Act
+    const read = await store.getWithMetadataWithin('outbound/t1/limit/exact.jpg', 64);
+
+    // Assert
+    expect(read).toEqual({ outcome: 'read', blob: { bytes, contentType: 'image/jpeg' } });
+  });
+
+  it('gives only the size of an object larger than the limit', async () => {
+    // Prepare
+    await store.put('outbound/t1/limit/big.jpg', new Uint8Array(65), { contentType: 'image/jpeg' });
+
+    // Act
+    const read = await store.getWithMetadataWithin('outbound/t1/limit/big.jpg', 64);
+
+    // Assert
+    expect(read).toEqual({ outcome: 'too-large', size: 65 });
+  });
+
+  it('answers undefined within a limit too for a key that does not exist, and fails loudly for a missing bucket', async () => {
+    // Act
+    const missingKey = await store.getWithMetadataWithin('outbound/t1/limit/missing.jpg', 64);
+    const missingBucket = new S3BlobStore(s3, 'no-such-bucket-to-read').getWithMetadataWithin('outbound/t1/a.jpg', 64);
+
+    // Assert
+    expect(missingKey).toBeUndefined();
+    await expect(missingBucket).rejects.toMatchObject({ code: 'BLOB_STORE_FAILED', retryable: true });
+  });
+
   it('reports a bucket that cannot be read as a retryable BlobStoreError', async () => {
     // Prepare
     const missingBucket = new S3BlobStore(s3, 'no-such-bucket-to-read');

@@ -4,7 +4,7 @@ import { startEmulator } from '@wagw/emulator/start-emulator';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueMessage } from '@wagw/core/ports';
 import { createS3Client, createSqsClient } from '../../src/clients';
-import { QueueNotConfiguredError } from '../../src/errors';
+import { QueueNotConfiguredError, QueuePublishError } from '../../src/errors';
 import { SqsEventPublisher } from '../../src/sqs-event-publisher';
 import type { ReceivedMessage } from '../../src/sqs-queue-reader';
 import { SqsQueueReader } from '../../src/sqs-queue-reader';
@@ -127,6 +127,72 @@ describe('SqsEventPublisher against the emulator', () => {
 
     // Assert
     expect(await reader.counts(queueUrls['media-jobs'])).toEqual({ visible: 5, inFlight: 0, delayed: 0 });
+  });
+
+  it('after a call whose answer was lost, lists its messages as ambiguous: they are on the queue, and a resend of them is dropped', async () => {
+    // Prepare: the second SendMessageBatch reaches the emulator, but its answer is lost on the way back
+    const { queueUrls } = await freshQueues();
+    const lossy = createSqsClient({ endpoint: emulator.endpoint });
+    let batchCalls = 0;
+    lossy.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        if (typeof args.input === 'object' && args.input !== null && 'Entries' in args.input) {
+          batchCalls += 1;
+          if (batchCalls === 2) throw new Error('socket hang up');
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'loseSecondBatchAnswer' },
+    );
+    const messages = Array.from({ length: 25 }, (_, index) => aMessage(index, `group-${index}`));
+    const publisher = new SqsEventPublisher(lossy, queueUrls);
+
+    // Act
+    const error: unknown = await publisher.publish('inbound-events', messages).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    const onQueueAfterFailure = await reader.counts(queueUrls['inbound-events']);
+    await publisher.publish(
+      'inbound-events',
+      messages.filter((message) => !(error as QueuePublishError).queuedDeduplicationIds.includes(message.deduplicationId)),
+    );
+
+    // Assert
+    lossy.destroy();
+    expect(error).toBeInstanceOf(QueuePublishError);
+    const dedup = (from: number, to: number) => messages.slice(from, to).map((message) => message.deduplicationId);
+    expect(error).toMatchObject({
+      queuedDeduplicationIds: dedup(0, 10),
+      ambiguousDeduplicationIds: dedup(10, 20),
+      notQueuedDeduplicationIds: dedup(20, 25),
+    });
+    expect(onQueueAfterFailure.visible).toBe(20);
+    const received = await drain(reader, queueUrls['inbound-events'], 25);
+    expect(received.map((message) => message.deduplicationId).sort()).toEqual(dedup(0, 25).sort());
+    expect(await reader.counts(queueUrls['inbound-events'])).toEqual({ visible: 0, inFlight: 0, delayed: 0 });
+  });
+
+  it('lists every message as not queued when SQS answers that the queue does not exist', async () => {
+    // Prepare
+    const { queueUrls } = await freshQueues();
+    const publisher = new SqsEventPublisher(sqs, { 'inbound-events': `${queueUrls['inbound-events']}-missing` });
+    const messages = [aMessage(1, 'group-1'), aMessage(2, 'group-2')];
+
+    // Act
+    const error: unknown = await publisher.publish('inbound-events', messages).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+
+    // Assert
+    expect(error).toBeInstanceOf(QueuePublishError);
+    expect(error).toMatchObject({
+      queuedDeduplicationIds: [],
+      ambiguousDeduplicationIds: [],
+      notQueuedDeduplicationIds: messages.map((message) => message.deduplicationId),
+    });
   });
 
   it('refuses a queue it has no URL for', async () => {

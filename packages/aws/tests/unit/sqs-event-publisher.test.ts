@@ -181,6 +181,112 @@ describe('SqsEventPublisher', () => {
     expect(calls).toHaveLength(1);
   });
 
+  describe('when it gives up, says which messages are queued, which may be, and which are not', () => {
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, index) => `d${from + index}`);
+    const rejection = async (attempt: Promise<void>): Promise<QueuePublishError> => {
+      const error: unknown = await attempt.then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      if (!(error instanceof QueuePublishError)) throw new Error('expected a QueuePublishError');
+      return error;
+    };
+
+    it('a call that throws after earlier calls succeeded: earlier chunks queued, its entries ambiguous, later ones not queued', async () => {
+      // Prepare: 25 messages in 25 groups go as calls of 10, 10, 5; the second call throws
+      const { sqs, calls } = scriptedSqs(allOk, () => new Error('socket hang up'), allOk);
+      const messages = Array.from({ length: 25 }, (_, index) => aMessage(index));
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', messages));
+
+      // Assert
+      expect(calls).toHaveLength(2);
+      expect(error.queuedDeduplicationIds).toEqual(ids(0, 10));
+      expect(error.ambiguousDeduplicationIds).toEqual(ids(10, 20));
+      expect(error.notQueuedDeduplicationIds).toEqual(ids(20, 25));
+      expect(error).toMatchObject({ code: 'QUEUE_PUBLISH_FAILED', retryable: true, failedCount: 15 });
+      expect(error.message).toBe('15 of 25 messages were not queued on inbound-events (10 of them may have been): SendMessageBatch failed');
+    });
+
+    it('entries SQS reported failed in every round are not queued, never ambiguous', async () => {
+      // Prepare
+      const { sqs } = scriptedSqs(failIds(['m0', 'm2']));
+      const messages = Array.from({ length: 15 }, (_, index) => aMessage(index));
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, { ...fast, resendRounds: 1 }).publish('inbound-events', messages));
+
+      // Assert
+      expect(error.queuedDeduplicationIds).toEqual(['d1', ...ids(3, 10)]);
+      expect(error.ambiguousDeduplicationIds).toEqual([]);
+      expect(error.notQueuedDeduplicationIds).toEqual(['d0', 'd2', ...ids(10, 15)]);
+    });
+
+    it('a resend that throws leaves only the resent entries ambiguous', async () => {
+      // Prepare: m1 fails in the first call; its resend throws
+      const { sqs, calls } = scriptedSqs(failIds(['m1']), () => new Error('connect ETIMEDOUT'));
+      const messages = Array.from({ length: 12 }, (_, index) => aMessage(index));
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', messages));
+
+      // Assert
+      expect(calls[1]?.Entries?.map((entry) => entry.MessageDeduplicationId)).toEqual(['d1']);
+      expect(error.queuedDeduplicationIds).toEqual(['d0', ...ids(2, 10)]);
+      expect(error.ambiguousDeduplicationIds).toEqual(['d1']);
+      expect(error.notQueuedDeduplicationIds).toEqual(['d10', 'd11']);
+    });
+
+    it('a call SQS refused outright with a 4xx at its only attempt queued none of its entries', async () => {
+      // Prepare
+      const refused = Object.assign(new Error('The specified queue does not exist.'), {
+        name: 'QueueDoesNotExist',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 400, attempts: 1 },
+      });
+      const { sqs } = scriptedSqs(allOk, () => refused);
+      const messages = Array.from({ length: 12 }, (_, index) => aMessage(index));
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', messages));
+
+      // Assert
+      expect(error.queuedDeduplicationIds).toEqual(ids(0, 10));
+      expect(error.ambiguousDeduplicationIds).toEqual([]);
+      expect(error.notQueuedDeduplicationIds).toEqual(['d10', 'd11']);
+      expect(error.message).toBe('2 of 12 messages were not queued on inbound-events: SendMessageBatch refused');
+    });
+
+    it.each([
+      ['a 5xx', { httpStatusCode: 500, attempts: 1 }],
+      ['a 4xx after SDK retries (an earlier attempt may have gone through)', { httpStatusCode: 400, attempts: 3 }],
+      ['no answer at all', undefined],
+    ])('a call that ended in %s leaves its entries ambiguous', async (_name, metadata) => {
+      // Prepare
+      const thrown = Object.assign(new Error('failed'), metadata === undefined ? {} : { $metadata: metadata });
+      const { sqs } = scriptedSqs(() => thrown);
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', [aMessage(0), aMessage(1)]));
+
+      // Assert
+      expect(error.ambiguousDeduplicationIds).toEqual(['d0', 'd1']);
+      expect(error.notQueuedDeduplicationIds).toEqual([]);
+    });
+
+    it("a sender fault: the rejected entry is not queued, the rest of its call is", async () => {
+      // Prepare
+      const { sqs } = scriptedSqs(failIds(['m0'], true));
+
+      // Act
+      const error = await rejection(new SqsEventPublisher(sqs, QUEUE_URLS, fast).publish('inbound-events', [aMessage(0), aMessage(1)]));
+
+      // Assert
+      expect(error).toMatchObject({ code: 'QUEUE_PUBLISH_REJECTED', queuedDeduplicationIds: ['d1'], ambiguousDeduplicationIds: [], notQueuedDeduplicationIds: ['d0'] });
+    });
+  });
+
   it('turns a failed call into a retryable GatewayError that keeps the cause', async () => {
     // Prepare
     const networkDown = new Error('connect ECONNREFUSED');

@@ -134,6 +134,62 @@ describe('parseOutboundContent refuses with a clear reason', () => {
     expect(reasonFor(message)).toBe(reason);
   });
 
+  it.each<[string, Body]>([
+    ['a reply to a dot-segment id', { type: 'text', text: { body: 'x' }, context: { message_id: '..' } }],
+    ['a reply to a single dot', { type: 'text', text: { body: 'x' }, context: { message_id: '.' } }],
+    ['a reply to an id with a query', { type: 'text', text: { body: 'x' }, context: { message_id: 'wamid.X?admin=1' } }],
+    ['a reply to an empty id', { type: 'text', text: { body: 'x' }, context: { message_id: '' } }],
+    ['a reaction to a dot-segment id', { type: 'reaction', reaction: { message_id: '..', emoji: '👍' } }],
+    ['a reaction to an id with a space', { type: 'reaction', reaction: { message_id: 'wamid X', emoji: '👍' } }],
+    ['a reaction to an id with a percent escape', { type: 'reaction', reaction: { message_id: '%2e%2e', emoji: '👍' } }],
+    ['a reaction to an id over 200 characters', { type: 'reaction', reaction: { message_id: 'w'.repeat(201), emoji: '👍' } }],
+  ])('refuses %s', (_case, message) => {
+    const field = message.type === 'reaction' ? 'reaction.message_id' : 'context.message_id';
+
+    expect(reasonFor(message)).toBe(`${field} must be a message id: 1 to 200 letters, digits or . _ : @ = + / - (not '.' or '..')`);
+  });
+
+  it.each([
+    ['a Meta wamid', 'wamid.HBgLMTU1NTAwMDExMTEVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA'],
+    ['a base64 id with + / =', 'ABGGFlA5Fpa+/Vz9aW=='],
+    ['a Whapi id', 'PsqXn5SAD5v7HRA-wpdQrg-gBs'],
+    ['an id of exactly 200 characters', 'w'.repeat(200)],
+  ])('accepts a reaction to %s', (_case, messageId) => {
+    expect(checkOutboundContent({ type: 'reaction', reaction: { message_id: messageId, emoji: '👍' } }).ok).toBe(true);
+  });
+
+  it('refuses biz_opaque_callback_data over 512 characters and accepts 512', () => {
+    expect(reasonFor({ type: 'text', text: { body: 'x' }, biz_opaque_callback_data: 'c'.repeat(513) })).toBe(
+      'biz_opaque_callback_data is longer than 512 characters',
+    );
+    expect(checkOutboundContent({ type: 'text', text: { body: 'x' }, biz_opaque_callback_data: 'c'.repeat(512) }).ok).toBe(true);
+  });
+
+  it('refuses an s3_key longer than an S3 key can be', () => {
+    expect(reasonFor({ type: 'image', image: { s3_key: `outbound/acme/${'k'.repeat(1024)}` } })).toBe('image.s3_key is longer than 1024 characters');
+  });
+
+  it('refuses a message naming more than 10 distinct s3_key media, counting template parameters and repeating keys once', () => {
+    // Prepare
+    const templateWith = (keys: string[]): Body => ({
+      type: 'template',
+      template: {
+        name: 'gallery',
+        language: { code: 'en_US' },
+        components: [{ type: 'header', parameters: keys.map((key) => ({ type: 'image', image: { s3_key: key } })) }],
+      },
+    });
+    const ten = Array.from({ length: 10 }, (_unused, index) => `outbound/acme/${index}.jpg`);
+
+    // Act
+    const tenDistinct = checkOutboundContent(templateWith([...ten, ten[0] ?? '']));
+    const eleven = parseOutboundContent(JSON.stringify(templateWith([...ten, 'outbound/acme/10.jpg'])));
+
+    // Assert
+    expect(tenDistinct.ok).toBe(true);
+    expect(eleven).toEqual({ ok: false, reason: 'message names 11 s3_key media; at most 10 per message' });
+  });
+
   it('names up to three problems at once', () => {
     const reason = reasonFor({ type: 'interactive', interactive: { type: 'button' } });
 

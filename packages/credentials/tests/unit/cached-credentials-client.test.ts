@@ -1,4 +1,4 @@
-import type { BrokerRequestV1, BrokerResponseV1 } from '@wagw/contracts';
+import type { BrokerRequestV1, BrokerResponseV1, WhapiChannelV1 } from '@wagw/contracts';
 import {
   ChannelNotFoundError,
   CredentialsUnavailableError,
@@ -292,6 +292,52 @@ describe('CachedCredentialsClient', () => {
       await client.listMetaApps();
 
       expect(transport.requests).toHaveLength(4);
+    });
+
+    it('forgets only that channel\'s answers on invalidate(provider, channelId); other channels stay cached', async () => {
+      // Prepare: two channels' credentials and owners, plus a tenant database, all cached
+      const channels: Record<string, WhapiChannelV1> = {
+        'ACME-WHAPI': whapiChannel,
+        'GLOBEX-WHAPI': { ...whapiChannel, channelId: 'GLOBEX-WHAPI', apiToken: 'globex-whapi-token' },
+      };
+      const { client, transport } = setup((request) => {
+        if (request.op === 'getChannelCredentials') return { ok: true, result: channels[request.channelId] };
+        if (request.op === 'resolveChannel') return { ok: true, result: { tenantId: 'acme', provider: request.provider, channelId: request.channelId } };
+        return answering(request);
+      });
+      for (const channelId of ['ACME-WHAPI', 'GLOBEX-WHAPI']) {
+        await client.getChannelCredentials('whapi', channelId);
+        await client.resolveChannel('whapi', channelId);
+      }
+      await client.getTenantDatabase('acme');
+      transport.requests.length = 0;
+
+      // Act
+      client.invalidate('whapi', 'ACME-WHAPI');
+      for (const channelId of ['ACME-WHAPI', 'GLOBEX-WHAPI']) {
+        await client.getChannelCredentials('whapi', channelId);
+        await client.resolveChannel('whapi', channelId);
+      }
+      await client.getTenantDatabase('acme');
+
+      // Assert
+      expect(transport.requests).toEqual([
+        { op: 'getChannelCredentials', provider: 'whapi', channelId: 'ACME-WHAPI' },
+        { op: 'resolveChannel', provider: 'whapi', channelId: 'ACME-WHAPI' },
+      ]);
+    });
+
+    it('does not cache an answer for a channel that was in flight when that channel was invalidated', async () => {
+      const { client, transport } = setup();
+      transport.hold = true;
+      const stale = client.getChannelCredentials('whapi', 'ACME-WHAPI');
+
+      client.invalidate('whapi', 'ACME-WHAPI');
+      transport.release();
+      await stale;
+      await client.getChannelCredentials('whapi', 'ACME-WHAPI');
+
+      expect(transport.requests).toHaveLength(2);
     });
 
     it('does not cache an answer to a call that was in flight when invalidate() ran', async () => {

@@ -37,10 +37,12 @@ const parseAnswer = (text: unknown): unknown => {
 
 /**
  * The HTTP side both providers share: one axios instance over keep-alive agents, every status
- * returned as an answer (the provider classifies it), no redirects followed, and a deadline per call.
+ * returned as an answer (the provider classifies it), no redirects followed, no proxy from the
+ * environment (HTTP_PROXY, HTTPS_PROXY are ignored), and a deadline per call.
  */
 export class ProviderHttp {
-  private readonly client: AxiosInstance;
+  /** The axios instance every call goes through (its defaults are asserted by tests). */
+  readonly client: AxiosInstance;
   private readonly timeouts: Record<CallKind, number>;
 
   constructor(options: ProviderHttpOptions) {
@@ -52,6 +54,9 @@ export class ProviderHttp {
         httpsAgent: options.httpsAgent ?? new HttpsAgent({ keepAlive: true }),
         validateStatus: () => true,
         maxRedirects: 0,
+        // Calls carry bearer tokens: they go straight to the channel's base URL, never through a proxy
+        // named by HTTP(S)_PROXY. A proxy (e.g. a BSP pass-through) is a channel's base URL.
+        proxy: false,
         maxContentLength: MAX_ANSWER_BYTES,
         // Uploads carry files up to 100 MB (documents); the answer size is what is limited.
         maxBodyLength: Infinity,
@@ -69,6 +74,7 @@ export class ProviderHttp {
         signal: AbortSignal.timeout(timeoutMs),
         validateStatus: () => true,
         maxRedirects: 0,
+        proxy: false,
         responseType: 'text',
         transformResponse: (data: unknown) => data,
       });

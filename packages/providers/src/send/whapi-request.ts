@@ -95,6 +95,10 @@ const interactive = (content: OutboundContentOf<'interactive'>): Body => {
 
 const reaction = (content: OutboundContentOf<'reaction'>): WhapiTranslation => {
   const { message_id: targetId, emoji } = content.reaction;
+  // encodeURIComponent leaves '.' and '..' as they are, and a URL parser resolves them as path steps.
+  if (targetId === '.' || targetId === '..') {
+    return { ok: false, rejection: permanent('INVALID_MESSAGE', `INVALID_MESSAGE: reaction.message_id '${targetId}' is not a message id`) };
+  }
   const path = `/messages/${encodeURIComponent(targetId)}/reaction`;
   // An empty emoji removes the reaction (Cloud API semantics); Whapi removes with DELETE.
   const request: WhapiRequest =

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { GatewayError } from '@wagw/core/errors';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogger } from '../../src/logger';
 import type { RecordContext, RetryBackoff } from '../../src/sqs-fifo-batch';
 import { createFifoBatchHandler } from '../../src/sqs-fifo-batch';
@@ -115,8 +115,8 @@ describe('createFifoBatchHandler', () => {
   it('gives each record its correlation keys and receive count', async () => {
     // Prepare
     const { logger, lines } = captureLogger();
-    const contexts: Omit<RecordContext, 'logger'>[] = [];
-    const handler = createFifoBatchHandler(async (_body, { logger: recordLogger, ...context }) => {
+    const contexts: Omit<RecordContext, 'logger' | 'remainingTimeMs'>[] = [];
+    const handler = createFifoBatchHandler(async (_body, { logger: recordLogger, remainingTimeMs: _remaining, ...context }) => {
       contexts.push(context);
       recordLogger.info('handled');
     }, { logger });
@@ -127,6 +127,38 @@ describe('createFifoBatchHandler', () => {
     // Assert
     expect(contexts).toEqual([{ messageId: 'm1', groupId: 'A', receiveCount: 3, receiptHandle: 'rh-m1' }]);
     expect(lines).toEqual([expect.objectContaining({ msg: 'handled', messageId: 'm1', groupId: 'A', receiveCount: 3 })]);
+  });
+
+  it('tells each record how much time the Lambda invocation has left, read when asked', async () => {
+    // Prepare: a Lambda context whose clock runs down 1 s per question
+    const { logger } = captureLogger();
+    let remaining = 5_000;
+    const context = { getRemainingTimeInMillis: () => (remaining -= 1_000) } as unknown as Context;
+    const seen: number[] = [];
+    const handler = createFifoBatchHandler(async (_body, record) => {
+      seen.push(record.remainingTimeMs(), record.remainingTimeMs());
+    }, { logger });
+
+    // Act
+    await handler(anEvent(aRecord('m1', 'A', 'a'), aRecord('m2', 'B', 'b')), context);
+
+    // Assert
+    expect(seen).toEqual([4_000, 3_000, 2_000, 1_000]);
+  });
+
+  it('gives records no deadline (Infinity) when called without a Lambda context', async () => {
+    // Prepare
+    const { logger } = captureLogger();
+    const seen: number[] = [];
+    const handler = createFifoBatchHandler(async (_body, record) => {
+      seen.push(record.remainingTimeMs());
+    }, { logger });
+
+    // Act
+    await handler(anEvent(aRecord('m1', 'A', 'a')));
+
+    // Assert
+    expect(seen).toEqual([Number.POSITIVE_INFINITY]);
   });
 
   it('logs a failure once with its code and retryability, never the body', async () => {
@@ -209,7 +241,33 @@ describe('createFifoBatchHandler with a retry backoff', () => {
     // Assert
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m1', 'm3']);
     expect(asked).toEqual([{ code: 'PROVIDER_RATE_LIMITED', receiveCount: 4 }]);
-    expect(set).toEqual([{ receiptHandle: 'rh-m1', seconds: 16 }]);
+    expect(set).toContainEqual({ receiptHandle: 'rh-m1', seconds: 16 });
+  });
+
+  it('hides the later records of the failed record\'s group for the same delay, and no record of another group', async () => {
+    // Prepare: A's second record fails; A's third and fourth are skipped unprocessed; B succeeds
+    const { logger } = captureLogger();
+    const { backoff, asked, set } = recordingBackoff(() => 30);
+    const seen: string[] = [];
+    const handler = createFifoBatchHandler(async (body) => {
+      seen.push(body);
+      if (body === 'a2') throw new RateLimited(0);
+    }, { logger, retryBackoff: backoff });
+
+    // Act
+    const response = await handler(
+      anEvent(aRecord('m1', 'A', 'a1'), aRecord('m2', 'A', 'a2'), aRecord('m3', 'B', 'b1'), aRecord('m4', 'A', 'a3'), aRecord('m5', 'A', 'a4')),
+    );
+
+    // Assert
+    expect(seen).toEqual(['a1', 'a2', 'b1']);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m2', 'm4', 'm5']);
+    expect(asked).toHaveLength(1);
+    expect([...set].sort((x, y) => x.receiptHandle.localeCompare(y.receiptHandle))).toEqual([
+      { receiptHandle: 'rh-m2', seconds: 30 },
+      { receiptHandle: 'rh-m4', seconds: 30 },
+      { receiptHandle: 'rh-m5', seconds: 30 },
+    ]);
   });
 
   it('uses the error\'s own minimum delay when it is longer than the backoff', async () => {

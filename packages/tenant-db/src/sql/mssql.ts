@@ -1,6 +1,7 @@
 import { OUTBOUND_STATUS_RANK } from '@wagw/contracts';
 import { COLUMN_WIDTHS as MSSQL_WIDTHS } from '../column-widths';
 import type { Migration } from '../migration';
+import { LISTED_STATUS_EVENTS_LIMIT, ROW_STATUS_EVENT_STATUSES } from '../outbound-row-codec';
 
 /**
  * Every T-SQL text the SQL Server dialect runs. Values are always bound as @named parameters whose
@@ -29,7 +30,6 @@ const nvarcharMax: MssqlParamType = { kind: 'nvarchar-max' };
 const datetime2: MssqlParamType = { kind: 'datetime2' };
 const bigint: MssqlParamType = { kind: 'bigint' };
 const int: MssqlParamType = { kind: 'int' };
-
 
 export const mssqlMigrations: readonly Migration[] = [
   {
@@ -110,13 +110,20 @@ export const mssqlMigrations: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'outbound path: wa_status_events.outbound_message_id, lease and reaper indexes',
+    name: 'outbound path: wa_status_events.outbound_message_id, lease, conversation and reaper indexes',
     statements: [
       `ALTER TABLE wa_status_events ADD
   outbound_message_id BIGINT NULL; -- wa_outbound_messages.id of a send result's row; NULL for provider receipts`,
       `CREATE INDEX wa_status_events_outbound_message_ix ON wa_status_events (outbound_message_id);`,
       `CREATE INDEX wa_outbound_messages_reap_ix ON wa_outbound_messages (status, reserved_until);`,
-      `CREATE INDEX wa_outbound_messages_due_ix ON wa_outbound_messages (status, id);`,
+      // Covers the lease's filter without a lookup per pending row. Not a filtered index (WHERE status =
+      // 'pending'): those make every INSERT/UPDATE of the table fail in sessions with QUOTED_IDENTIFIER or
+      // ANSI_NULLS OFF (sqlcmd's and SQL Agent's defaults), and tenants insert into this table.
+      `CREATE INDEX wa_outbound_messages_due_ix ON wa_outbound_messages (status, id)
+  INCLUDE (not_before, reserved_until, to_id, channel_id);`,
+      // The lease's per-conversation check: older rows of the same recipient that are still in flight.
+      `CREATE INDEX wa_outbound_messages_conversation_ix ON wa_outbound_messages (to_id, status, id)
+  INCLUDE (channel_id, reserved_until);`,
     ],
   },
 ];
@@ -137,6 +144,8 @@ const OUTBOUND_COLUMNS = `id, channel_id, to_id, message, not_before, status, at
 
 const LEASED_COLUMNS = `id, channel_id, to_id, message, attempts, reserved_until, created_at`;
 
+const CANDIDATE_COLUMNS = `m.id, m.channel_id, m.to_id, m.message, m.attempts, m.reserved_until, m.created_at, m.updated_at`;
+
 const STATUS_EVENT_COLUMNS = `id, provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code,
   error_message, raw, outbound_message_id, received_at`;
 
@@ -144,6 +153,9 @@ const STATUS_EVENT_COLUMNS = `id, provider, channel_id, provider_message_id, sta
 const STATUS_RANK = `CASE status ${Object.entries(OUTBOUND_STATUS_RANK)
   .map(([status, rank]) => `WHEN N'${status}' THEN ${rank}`)
   .join(' ')} END`;
+
+/** The event statuses listStatusEvents reads back (built from the constant, never from data). */
+const ROW_STATUS_EVENTS = ROW_STATUS_EVENT_STATUSES.map((status) => `N'${status}'`).join(', ');
 
 /** OPENJSON(@refs): a JSON array of {"id": "<bigint>", "attempt": <int>} (SQL Server 2016+, compatibility level 130). */
 const HELD_REFS = `OPENJSON(@refs) WITH (id BIGINT '$.id', attempt INT '$.attempt') AS held`;
@@ -258,30 +270,59 @@ SELECT (SELECT COUNT(*) FROM @changed) AS applied,
   }),
   findInboundMessage: statement(`SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages WHERE ${KEY_MATCH};`, KEY_PARAMS),
 
+  /** OPENJSON, which the outbound statements use, needs compatibility level 130; migrate checks it first. */
+  selectCompatibilityLevel: statement(
+    `SELECT compatibility_level, DB_NAME() AS database_name FROM sys.databases WHERE database_id = DB_ID();`,
+    {},
+  ),
+
   /**
    * UPDATE TOP has no ORDER BY, so the oldest due rows are picked by TOP … ORDER BY in a CTE and
    * updated through it. UPDLOCK holds them to the end of the statement, READPAST skips rows another
    * collector holds, ROWLOCK keeps the locks to those rows. Rows come back through a table variable
    * (a plain OUTPUT fails on tables with triggers), oldest first.
+   *
+   * A row is due only while no older row of its conversation (same to_id, same channel_id with NULL as
+   * the default channel) is in flight — 'queued', or 'pending' under a live lease — so a conversation's
+   * messages go out one lease at a time, in id order (the older rows this lease takes were not in
+   * flight when it started). The applock makes concurrent leases of the database run one after another,
+   * so that check never reads a state from before another lease committed (READ_COMMITTED_SNAPSHOT would
+   * let it). XACT_ABORT rolls the transaction back on any error, a client timeout included, instead of
+   * leaving it open on a pooled connection; it stays on for the session, where every other gateway batch
+   * runs in autocommit.
    */
   leaseDueMessages: statement(
     `SET NOCOUNT ON;
+SET XACT_ABORT ON;
 DECLARE @leased TABLE (
   id BIGINT NOT NULL, channel_id NVARCHAR(128) NULL, to_id NVARCHAR(256) NOT NULL, message NVARCHAR(MAX) NOT NULL,
   attempts INT NOT NULL, reserved_until DATETIME2(3) NULL, created_at DATETIME2(3) NOT NULL);
+DECLARE @lock_result INT;
+BEGIN TRANSACTION;
+EXEC @lock_result = sp_getapplock @Resource = N'wagw_outbound_lease', @LockMode = N'Exclusive',
+  @LockOwner = N'Transaction', @LockTimeout = 5000;
+IF @lock_result < 0 THROW 50002, N'could not take the wagw_outbound_lease lock', 1;
 WITH due AS (
-  SELECT TOP (@limit) ${LEASED_COLUMNS}, updated_at
-  FROM wa_outbound_messages WITH (UPDLOCK, READPAST, ROWLOCK)
-  WHERE status = N'pending'
-    AND (not_before IS NULL OR not_before <= @now)
-    AND (reserved_until IS NULL OR reserved_until < @now)
-  ORDER BY id
+  SELECT TOP (@limit) ${CANDIDATE_COLUMNS}
+  FROM wa_outbound_messages AS m WITH (UPDLOCK, READPAST, ROWLOCK)
+  WHERE m.status = N'pending'
+    AND (m.not_before IS NULL OR m.not_before <= @now)
+    AND (m.reserved_until IS NULL OR m.reserved_until < @now)
+    AND NOT EXISTS (
+      SELECT 1 FROM wa_outbound_messages AS older
+      WHERE older.to_id = m.to_id
+        AND COALESCE(older.channel_id, N'') = COALESCE(m.channel_id, N'')
+        AND older.id < m.id
+        AND (older.status = N'queued' OR (older.status = N'pending' AND older.reserved_until >= @now))
+    )
+  ORDER BY m.id
 )
 UPDATE due
 SET reserved_until = @reserved_until, attempts = attempts + 1, updated_at = @now
 OUTPUT inserted.id, inserted.channel_id, inserted.to_id, inserted.message, inserted.attempts, inserted.reserved_until,
   inserted.created_at
 INTO @leased (${LEASED_COLUMNS});
+COMMIT TRANSACTION;
 SELECT ${LEASED_COLUMNS} FROM @leased ORDER BY id;`,
     { now: datetime2, reserved_until: datetime2, limit: int },
   ),
@@ -313,7 +354,7 @@ SET status = N'failed', error_code = @error_code, error_message = @error_message
 WHERE id = @id AND attempts = @attempt AND status = N'pending';`,
     { id: bigint, attempt: int, error_code: nvarchar(MSSQL_WIDTHS.errorCode), error_message: nvarcharMax, now: datetime2 },
   ),
-  /** Returns one row: requeued, failed. */
+  /** Only leases that ended before @expired_before (the caller's grace before now). Returns one row: requeued, failed. */
   reapExpiredLeases: statement(
     `SET NOCOUNT ON;
 DECLARE @reaped TABLE (status NVARCHAR(16) NOT NULL);
@@ -325,14 +366,24 @@ SET status = CASE WHEN attempts >= @max_attempts THEN N'failed' ELSE N'pending' 
     failed_at = CASE WHEN attempts >= @max_attempts THEN @now ELSE failed_at END,
     updated_at = @now
 OUTPUT inserted.status INTO @reaped (status)
-WHERE status = N'queued' AND reserved_until < @now;
+WHERE status = N'queued' AND reserved_until < @expired_before;
 SELECT COUNT(CASE WHEN status = N'pending' THEN 1 END) AS requeued,
   COUNT(CASE WHEN status = N'failed' THEN 1 END) AS failed
 FROM @reaped;`,
-    { now: datetime2, max_attempts: int, error_code: nvarchar(MSSQL_WIDTHS.errorCode), error_message: nvarcharMax },
+    {
+      now: datetime2,
+      expired_before: datetime2,
+      max_attempts: int,
+      error_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      error_message: nvarcharMax,
+    },
   ),
 
-  /** Returns one row: applied (1 when the row was 'pending'/'queued' under this attempt). */
+  /**
+   * An acceptance is proof whatever attempt it came from: it applies to a row without a provider message
+   * id that still waits ('pending'/'queued') or that the gateway failed only for lack of an answer
+   * (attempts exhausted, outcome unknown). Returns one row: applied (1 when the row took it).
+   */
   applySendResultSent: statement(
     `SET NOCOUNT ON;
 DECLARE @changed TABLE (id BIGINT NOT NULL);
@@ -341,18 +392,21 @@ SET status = N'sent', provider = @provider, channel_id = COALESCE(channel_id, @c
     provider_message_id = @provider_message_id, sent_at = @sent_at, reserved_until = NULL,
     error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = @now
 OUTPUT inserted.id INTO @changed (id)
-WHERE id = @id AND attempts = @attempt AND status IN (N'pending', N'queued');
+WHERE id = @id AND provider_message_id IS NULL
+  AND (status IN (N'pending', N'queued') OR (status = N'failed' AND error_code IN (@exhausted_code, @unknown_code)));
 SELECT COUNT(*) AS applied FROM @changed;`,
     {
       id: bigint,
-      attempt: int,
       provider: nvarchar(MSSQL_WIDTHS.provider),
       channel_id: nvarchar(MSSQL_WIDTHS.channelId),
       provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
       sent_at: datetime2,
       now: datetime2,
+      exhausted_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      unknown_code: nvarchar(MSSQL_WIDTHS.errorCode),
     },
   ),
+  /** Only the attempt that holds the row, while it waits. Returns one row: applied. */
   applySendResultFailed: statement(
     `SET NOCOUNT ON;
 DECLARE @changed TABLE (id BIGINT NOT NULL);
@@ -372,6 +426,36 @@ SELECT COUNT(*) AS applied FROM @changed;`,
       error_message: nvarcharMax,
       failed_at: datetime2,
       now: datetime2,
+    },
+  ),
+  /**
+   * A receipt naming this row (Meta's callback data) puts its wamid on the row: only a row without one,
+   * on this provider and channel (or none yet), still waiting for its send result or failed only for
+   * lack of an answer. Any attempt: the receipt proves that one was accepted. Returns one row: claimed
+   * (1 when the row took the wamid).
+   */
+  claimSentMessage: statement(
+    `SET NOCOUNT ON;
+DECLARE @changed TABLE (id BIGINT NOT NULL);
+UPDATE wa_outbound_messages
+SET status = N'sent', provider = @provider, channel_id = COALESCE(channel_id, @channel_id),
+    provider_message_id = @provider_message_id, sent_at = COALESCE(sent_at, @occurred_at), reserved_until = NULL,
+    error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = @now
+OUTPUT inserted.id INTO @changed (id)
+WHERE id = @id AND provider_message_id IS NULL
+  AND (provider IS NULL OR provider = @provider)
+  AND (channel_id IS NULL OR channel_id = @channel_id)
+  AND (status IN (N'pending', N'queued') OR (status = N'failed' AND error_code IN (@exhausted_code, @unknown_code)));
+SELECT COUNT(*) AS claimed FROM @changed;`,
+    {
+      id: bigint,
+      provider: nvarchar(MSSQL_WIDTHS.provider),
+      channel_id: nvarchar(MSSQL_WIDTHS.channelId),
+      provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId),
+      occurred_at: datetime2,
+      now: datetime2,
+      exhausted_code: nvarchar(MSSQL_WIDTHS.errorCode),
+      unknown_code: nvarchar(MSSQL_WIDTHS.errorCode),
     },
   ),
   /**
@@ -406,7 +490,11 @@ SELECT (SELECT COUNT(*) FROM @changed) AS applied,
     },
   ),
 
-  /** Race-safe insert-once, like insertInboundMessage. Returns one row: inserted (1 when this call inserted it). */
+  /**
+   * Race-safe insert-once, like insertInboundMessage. A repeat changes nothing, except that it names the
+   * outbound row on a recorded event that did not (a receipt recorded before its send result). Returns
+   * one row: inserted (1 when this call inserted it).
+   */
   recordStatusEvent: statement(
     `SET NOCOUNT ON;
 DECLARE @new_ids TABLE (id BIGINT NOT NULL);
@@ -425,6 +513,10 @@ END TRY
 BEGIN CATCH
   IF ERROR_NUMBER() NOT IN (2601, 2627) THROW;
 END CATCH;
+IF @outbound_message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM @new_ids)
+  UPDATE wa_status_events SET outbound_message_id = @outbound_message_id
+  WHERE provider = @provider AND provider_message_id = @provider_message_id AND status = @status
+    AND outbound_message_id IS NULL;
 SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM @new_ids) THEN 1 ELSE 0 END AS INT) AS inserted;`,
     {
       provider: nvarchar(MSSQL_WIDTHS.provider),
@@ -440,9 +532,10 @@ SELECT CAST(CASE WHEN EXISTS (SELECT 1 FROM @new_ids) THEN 1 ELSE 0 END AS INT) 
       received_at: datetime2,
     },
   ),
+  /** Only statuses that move a row, and a bounded number of them. */
   listStatusEvents: statement(
-    `SELECT ${STATUS_EVENT_COLUMNS} FROM wa_status_events
-WHERE provider = @provider AND provider_message_id = @provider_message_id
+    `SELECT TOP (${LISTED_STATUS_EVENTS_LIMIT}) ${STATUS_EVENT_COLUMNS} FROM wa_status_events
+WHERE provider = @provider AND provider_message_id = @provider_message_id AND status IN (${ROW_STATUS_EVENTS})
 ORDER BY occurred_at, id;`,
     { provider: nvarchar(MSSQL_WIDTHS.provider), provider_message_id: nvarchar(MSSQL_WIDTHS.providerMessageId) },
   ),

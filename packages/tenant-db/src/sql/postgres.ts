@@ -1,5 +1,6 @@
 import { OUTBOUND_STATUS_RANK } from '@wagw/contracts';
 import type { Migration } from '../migration';
+import { LISTED_STATUS_EVENTS_LIMIT, ROW_STATUS_EVENT_STATUSES } from '../outbound-row-codec';
 
 /**
  * Every SQL text the PostgreSQL dialect runs (used by both `pg` and PGlite). Values are always
@@ -8,6 +9,9 @@ import type { Migration } from '../migration';
 
 /** Serialises migrations across concurrent runners (any constant works; this one spells "wagw"). */
 const MIGRATION_LOCK_KEY = 0x77616777;
+
+/** Serialises leases across concurrent collectors of one database ("wagl"); see leaseDueMessages. */
+const LEASE_LOCK_KEY = 0x7761676c;
 
 export const postgresMigrations: readonly Migration[] = [
   {
@@ -82,13 +86,14 @@ export const postgresMigrations: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'outbound path: wa_status_events.outbound_message_id, lease and reaper indexes',
+    name: 'outbound path: wa_status_events.outbound_message_id, lease, conversation and reaper indexes',
     statements: [
       `ALTER TABLE wa_status_events
   ADD COLUMN outbound_message_id bigint NULL -- wa_outbound_messages.id of a send result's row; NULL for provider receipts`,
       `CREATE INDEX wa_status_events_outbound_message_ix ON wa_status_events (outbound_message_id)`,
       `CREATE INDEX wa_outbound_messages_reap_ix ON wa_outbound_messages (status, reserved_until)`,
       `CREATE INDEX wa_outbound_messages_due_ix ON wa_outbound_messages (status, id)`,
+      `CREATE INDEX wa_outbound_messages_conversation_ix ON wa_outbound_messages (to_id, status, id)`,
     ],
   },
 ];
@@ -103,6 +108,9 @@ const LEASED_COLUMNS = `m.id, m.channel_id, m.to_id, m.message, m.attempts, m.re
 
 const STATUS_EVENT_COLUMNS = `id, provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code,
   error_message, raw, outbound_message_id, received_at`;
+
+/** The event statuses listStatusEvents reads back (built from the constant, never from data). */
+const ROW_STATUS_EVENTS = ROW_STATUS_EVENT_STATUSES.map((status) => `'${status}'`).join(', ');
 
 /** A row's status as its OUTBOUND_STATUS_RANK (built from the constant, never from data). */
 const STATUS_RANK = `CASE status ${Object.entries(OUTBOUND_STATUS_RANK)
@@ -138,19 +146,34 @@ WHERE provider = $1 AND channel_id = $2 AND provider_message_id = $3 AND media_s
   findInboundMessage: `SELECT ${INBOUND_COLUMNS} FROM wa_inbound_messages
 WHERE provider = $1 AND channel_id = $2 AND provider_message_id = $3`,
 
+  /** Taken in the lease's transaction, before the lease: leases of one database run one after another. */
+  lockLeases: `SELECT pg_advisory_xact_lock(${LEASE_LOCK_KEY})`,
   /**
    * $1 now, $2 reserved_until, $3 limit. Locks the oldest due rows, skipping rows another collector
    * holds (a row whose lease committed meanwhile is re-checked and dropped), and leases them.
+   * A row is due only while no older row of its conversation (same to_id, same channel_id with NULL
+   * as the default channel) is in flight — 'queued', or 'pending' under a live lease — so a
+   * conversation's messages go out one lease at a time, in id order; the older rows taken by this
+   * same lease were not in flight when it started, so a conversation's due rows come together.
+   * The check reads the statement's snapshot, hence lockLeases first: a lease running concurrently
+   * could otherwise take a younger row while this one takes its elder.
    * RETURNING comes in no particular order: the caller sorts by id.
    */
   leaseDueMessages: `WITH due AS (
-  SELECT id FROM wa_outbound_messages
-  WHERE status = 'pending'
-    AND (not_before IS NULL OR not_before <= $1::timestamptz)
-    AND (reserved_until IS NULL OR reserved_until < $1::timestamptz)
-  ORDER BY id
+  SELECT c.id FROM wa_outbound_messages AS c
+  WHERE c.status = 'pending'
+    AND (c.not_before IS NULL OR c.not_before <= $1::timestamptz)
+    AND (c.reserved_until IS NULL OR c.reserved_until < $1::timestamptz)
+    AND NOT EXISTS (
+      SELECT 1 FROM wa_outbound_messages AS older
+      WHERE older.to_id = c.to_id
+        AND COALESCE(older.channel_id, '') = COALESCE(c.channel_id, '')
+        AND older.id < c.id
+        AND (older.status = 'queued' OR (older.status = 'pending' AND older.reserved_until >= $1::timestamptz))
+    )
+  ORDER BY c.id
   LIMIT $3
-  FOR UPDATE SKIP LOCKED
+  FOR UPDATE OF c SKIP LOCKED
 )
 UPDATE wa_outbound_messages AS m
 SET reserved_until = $2::timestamptz, attempts = m.attempts + 1, updated_at = $1::timestamptz
@@ -172,7 +195,10 @@ WHERE m.id = held.id AND m.attempts = held.attempt AND m.status = 'pending'`,
 SET status = 'failed', error_code = $3::text, error_message = $4::text, failed_at = $5::timestamptz,
     reserved_until = NULL, updated_at = $5::timestamptz
 WHERE id = $1::bigint AND attempts = $2::integer AND status = 'pending'`,
-  /** $1 now, $2 max_attempts, $3 error_code, $4 error_message; one row: requeued, failed. */
+  /**
+   * $1 now, $2 max_attempts, $3 error_code, $4 error_message, $5 expired_before; one row: requeued,
+   * failed. Only leases that ended before $5 (the caller's grace before now) are reaped.
+   */
   reapExpiredLeases: `WITH reaped AS (
   UPDATE wa_outbound_messages
   SET status = CASE WHEN attempts >= $2::integer THEN 'failed' ELSE 'pending' END,
@@ -181,24 +207,44 @@ WHERE id = $1::bigint AND attempts = $2::integer AND status = 'pending'`,
       error_message = CASE WHEN attempts >= $2::integer THEN $4::text ELSE error_message END,
       failed_at = CASE WHEN attempts >= $2::integer THEN $1::timestamptz ELSE failed_at END,
       updated_at = $1::timestamptz
-  WHERE status = 'queued' AND reserved_until < $1::timestamptz
+  WHERE status = 'queued' AND reserved_until < $5::timestamptz
   RETURNING status
 )
 SELECT count(*) FILTER (WHERE status = 'pending')::integer AS requeued,
        count(*) FILTER (WHERE status = 'failed')::integer AS failed
 FROM reaped`,
 
-  /** $1 id, $2 attempt, $3 provider, $4 channel_id, $5 provider_message_id, $6 sent_at, $7 now. */
+  /**
+   * $1 id, $2 provider, $3 channel_id, $4 provider_message_id, $5 sent_at, $6 now, $7 exhausted_code,
+   * $8 unknown_code. An acceptance is proof whatever attempt it came from: it applies to a row without
+   * a provider message id that still waits ('pending'/'queued') or that the gateway failed only for
+   * lack of an answer (attempts exhausted, outcome unknown).
+   */
   applySendResultSent: `UPDATE wa_outbound_messages
-SET status = 'sent', provider = $3::text, channel_id = COALESCE(channel_id, $4::text), provider_message_id = $5::text,
-    sent_at = $6::timestamptz, reserved_until = NULL, error_code = NULL, error_message = NULL, failed_at = NULL,
-    updated_at = $7::timestamptz
-WHERE id = $1::bigint AND attempts = $2::integer AND status IN ('pending', 'queued')`,
+SET status = 'sent', provider = $2::text, channel_id = COALESCE(channel_id, $3::text), provider_message_id = $4::text,
+    sent_at = $5::timestamptz, reserved_until = NULL, error_code = NULL, error_message = NULL, failed_at = NULL,
+    updated_at = $6::timestamptz
+WHERE id = $1::bigint AND provider_message_id IS NULL
+  AND (status IN ('pending', 'queued') OR (status = 'failed' AND error_code IN ($7::text, $8::text)))`,
   /** $1 id, $2 attempt, $3 provider, $4 channel_id, $5 error_code, $6 error_message, $7 failed_at, $8 now. */
   applySendResultFailed: `UPDATE wa_outbound_messages
 SET status = 'failed', provider = $3::text, channel_id = COALESCE(channel_id, $4::text), error_code = $5::text,
     error_message = $6::text, failed_at = $7::timestamptz, reserved_until = NULL, updated_at = $8::timestamptz
 WHERE id = $1::bigint AND attempts = $2::integer AND status IN ('pending', 'queued')`,
+  /**
+   * $1 id, $2 provider, $3 channel_id, $4 provider_message_id, $5 occurred_at, $6 now, $7 exhausted_code,
+   * $8 unknown_code. A receipt naming this row (Meta's callback data) puts its wamid on the row: only a
+   * row without one, on this provider and channel (or none yet), still waiting for its send result or
+   * failed only for lack of an answer. Any attempt: the receipt proves that one was accepted.
+   */
+  claimSentMessage: `UPDATE wa_outbound_messages
+SET status = 'sent', provider = $2::text, channel_id = COALESCE(channel_id, $3::text), provider_message_id = $4::text,
+    sent_at = COALESCE(sent_at, $5::timestamptz), reserved_until = NULL, error_code = NULL, error_message = NULL,
+    failed_at = NULL, updated_at = $6::timestamptz
+WHERE id = $1::bigint AND provider_message_id IS NULL
+  AND (provider IS NULL OR provider = $2::text)
+  AND (channel_id IS NULL OR channel_id = $3::text)
+  AND (status IN ('pending', 'queued') OR (status = 'failed' AND error_code IN ($7::text, $8::text)))`,
   /**
    * $1 provider, $2 provider_message_id, $3 status, $4 rank, $5 occurred_at, $6 error_code,
    * $7 error_message, $8 now. Moves the row only to a higher rank; see SCHEMA.md for the rule.
@@ -216,17 +262,25 @@ WHERE provider = $1::text AND provider_message_id = $2::text AND ${STATUS_RANK} 
   /** $1 provider, $2 provider_message_id. */
   selectOutboundByProviderMessage: `SELECT id FROM wa_outbound_messages WHERE provider = $1 AND provider_message_id = $2 LIMIT 1`,
 
-  /** $1..$11 in StatusEventValues order; returns a row only when this call inserted it. */
-  recordStatusEvent: `INSERT INTO wa_status_events (
+  /**
+   * $1..$11 in StatusEventValues order. Inserts the event once; a repeat changes nothing, except that
+   * it names the outbound row on a recorded event that did not (a receipt recorded before its send
+   * result). Returns a row when it inserted (inserted = true: a fresh tuple has no xmax) or filled
+   * (inserted = false), none for a plain duplicate.
+   */
+  recordStatusEvent: `INSERT INTO wa_status_events AS e (
   provider, channel_id, provider_message_id, status, recipient_id, occurred_at, error_code, error_message, raw,
   outbound_message_id, received_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::bigint, $11)
-ON CONFLICT (provider, provider_message_id, status) DO NOTHING
-RETURNING id`,
-  /** $1 provider, $2 provider_message_id. */
+ON CONFLICT (provider, provider_message_id, status) DO UPDATE
+SET outbound_message_id = COALESCE(e.outbound_message_id, EXCLUDED.outbound_message_id)
+WHERE e.outbound_message_id IS NULL AND EXCLUDED.outbound_message_id IS NOT NULL
+RETURNING (e.xmax = 0) AS inserted`,
+  /** $1 provider, $2 provider_message_id: only statuses that move a row, and a bounded number of them. */
   listStatusEvents: `SELECT ${STATUS_EVENT_COLUMNS} FROM wa_status_events
-WHERE provider = $1 AND provider_message_id = $2
-ORDER BY occurred_at, id`,
+WHERE provider = $1 AND provider_message_id = $2 AND status IN (${ROW_STATUS_EVENTS})
+ORDER BY occurred_at, id
+LIMIT ${LISTED_STATUS_EVENTS_LIMIT}`,
 
   /** Tests and ops: $1 channel_id, $2 to_id, $3 message, $4 not_before (the columns a tenant writes). */
   insertOutboundMessage: `INSERT INTO wa_outbound_messages (channel_id, to_id, message, not_before)

@@ -3,16 +3,17 @@ import { createTenantStore } from '../../src/create-tenant-store';
 import { TenantRowInvalidError } from '../../src/errors';
 import type { TenantStore } from '../../src/tenant-store';
 import { describeTarget, dialectTargets, type TargetDatabase } from '../support/dialect-targets';
-import { aNewOutboundMessage, at, CHANNEL, LEASE_SECONDS, queueOnlyDueRow } from '../support/outbound-builders';
+import { aFailedResult, aNewOutboundMessage, aSentResult, at, CHANNEL, LEASE_SECONDS, queueOnlyDueRow } from '../support/outbound-builders';
 
 jest.setTimeout(120_000);
 
 const lease = (store: TenantStore, seconds: number, limit = 100, leaseSeconds = LEASE_SECONDS) =>
   store.leaseDueMessages({ limit, now: at(seconds), leaseSeconds });
 
-const insertRows = async (store: TenantStore, count: number): Promise<string[]> => {
+/** `count` rows, each to its own recipient: each row is a conversation of its own. */
+const insertRows = async (store: TenantStore, count: number, recipientPrefix = '1555000'): Promise<string[]> => {
   const ids: string[] = [];
-  for (let index = 0; index < count; index += 1) ids.push(await store.insertOutboundMessage(aNewOutboundMessage({ toId: `1555000${index}` })));
+  for (let index = 0; index < count; index += 1) ids.push(await store.insertOutboundMessage(aNewOutboundMessage({ toId: `${recipientPrefix}${index}` })));
   return ids;
 };
 
@@ -209,6 +210,146 @@ for (const target of dialectTargets) {
       });
     });
 
+    describe('leaseDueMessages: one conversation at a time, in id order', () => {
+      const X = '15550000001';
+      const Y = '15550000002';
+      const insert = (toId: string, channelId: string | null = null) => store.insertOutboundMessage(aNewOutboundMessage({ toId, channelId }));
+      const idsOf = (rows: { id: string }[]) => rows.map((row) => row.id);
+
+      it('holds a row back while an older row of its conversation is leased, and gives the other conversations theirs', async () => {
+        // Prepare: r1 of X leased (being published)
+        await insert(X);
+        await lease(store, 0);
+        const r2 = await insert(X);
+        const r3 = await insert(Y);
+
+        // Act
+        const whileLeased = await lease(store, 1);
+
+        // Assert
+        expect(idsOf(whileLeased)).toEqual([r3]);
+        expect(await store.findOutboundMessage(r2)).toMatchObject({ status: 'pending', attempts: 0, reservedUntil: null });
+      });
+
+      it.each([
+        ['sent', (ref: { id: string; attempt: number }) => store.applySendResult(aSentResult(ref, { at: at(3), now: at(3) }))],
+        ['failed', (ref: { id: string; attempt: number }) => store.applySendResult(aFailedResult(ref, { at: at(3), now: at(3) }))],
+      ])('holds it back while the older row is queued, and lets it go once that row is %s', async (_status, settle) => {
+        // Prepare
+        const r1 = await insert(X);
+        await lease(store, 0);
+        const r2 = await insert(X);
+        await store.markQueued([{ id: r1, attempt: 1 }], at(1));
+
+        // Act
+        const whileQueued = await lease(store, 2);
+        await settle({ id: r1, attempt: 1 });
+        const afterResult = await lease(store, 4);
+
+        // Assert
+        expect(whileQueued).toEqual([]);
+        expect(idsOf(afterResult)).toEqual([r2]);
+      });
+
+      it('lets the younger row go once the collector failed the older one as invalid', async () => {
+        // Prepare
+        const r1 = await insert(X);
+        await lease(store, 0);
+        const r2 = await insert(X);
+
+        // Act
+        await store.failOutboundMessage({ id: r1, attempt: 1 }, { code: 'INVALID_MESSAGE', message: 'message is not valid JSON' }, at(1));
+        const next = await lease(store, 2);
+
+        // Assert
+        expect(idsOf(next)).toEqual([r2]);
+      });
+
+      it('gives back the older row and then the younger, in order, once the older lease expired unpublished', async () => {
+        // Prepare
+        const r1 = await insert(X);
+        await lease(store, 0);
+        const r2 = await insert(X);
+
+        // Act
+        const beforeExpiry = await lease(store, LEASE_SECONDS);
+        const afterExpiry = await lease(store, LEASE_SECONDS + 1);
+
+        // Assert
+        expect(beforeExpiry).toEqual([]);
+        expect(afterExpiry).toEqual([expect.objectContaining({ id: r1, attempt: 2 }), expect.objectContaining({ id: r2, attempt: 1 })]);
+      });
+
+      it('keeps holding the younger row while the older is queued past its lease, until the reaper requeues it', async () => {
+        // Prepare
+        const r1 = await insert(X);
+        await lease(store, 0);
+        await store.markQueued([{ id: r1, attempt: 1 }], at(0));
+        const r2 = await insert(X);
+
+        // Act
+        const queuedPastLease = await lease(store, LEASE_SECONDS + 1);
+        await store.reapExpiredLeases({ now: at(LEASE_SECONDS + 2), expiredBefore: at(LEASE_SECONDS + 2), maxAttempts: 5 });
+        const afterReap = await lease(store, LEASE_SECONDS + 3);
+
+        // Assert
+        expect(queuedPastLease).toEqual([]);
+        expect(idsOf(afterReap)).toEqual([r1, r2]);
+      });
+
+      it('takes every due row of a conversation in one lease, oldest first', async () => {
+        // Prepare
+        const ids = [await insert(X), await insert(Y), await insert(X), await insert(X)];
+
+        // Act
+        const leased = await lease(store, 0);
+
+        // Assert
+        expect(idsOf(leased)).toEqual(ids);
+      });
+
+      it('holds the rest of a conversation back when the limit cut it', async () => {
+        // Prepare
+        const [r1] = [await insert(X), await insert(X)];
+
+        // Act
+        const first = await lease(store, 0, 1);
+        const second = await lease(store, 1);
+
+        // Assert
+        expect(idsOf(first)).toEqual([r1]);
+        expect(second).toEqual([]);
+      });
+
+      it('tells conversations apart by recipient and channel, NULL being the default channel', async () => {
+        // Prepare: r1 to X on the default channel, leased
+        await insert(X, null);
+        await lease(store, 0);
+        const sameDefault = await insert(X, null);
+        const pinnedChannel = await insert(X, CHANNEL);
+        const otherRecipient = await insert(Y, null);
+
+        // Act
+        const leased = await lease(store, 1);
+
+        // Assert
+        expect(idsOf(leased)).toEqual([pinnedChannel, otherRecipient]);
+        expect((await store.findOutboundMessage(sameDefault))?.reservedUntil).toBeNull();
+      });
+
+      it('lets a younger row go ahead of an older one that is not due yet (not_before): only rows in flight hold a conversation', async () => {
+        // Prepare
+        await store.insertOutboundMessage(aNewOutboundMessage({ toId: X, notBefore: at(30) }));
+        const now = await insert(X);
+
+        // Act
+        const leased = await lease(store, 0);
+
+        // Assert
+        expect(idsOf(leased)).toEqual([now]);
+      });
+    });
+
     describe('markQueued', () => {
       it('moves held rows to queued, and leaves a row held under another attempt alone', async () => {
         // Prepare
@@ -323,24 +464,24 @@ for (const target of dialectTargets) {
 
     describe('reapExpiredLeases', () => {
       it('requeues an expired queued row, fails one out of attempts, and leaves live and pending leases alone', async () => {
-        // Prepare (maxAttempts 2; leases of 60 s):
+        // Prepare (maxAttempts 2; leases of 60 s), each row to its own recipient:
         // exhausted: queued at 0 s, reaped at 61 s, queued again at 61 s (attempt 2, lease until 121 s)
-        await insertRows(store, 1);
+        await insertRows(store, 1, 'reaped-1');
         const exhausted = await queueOnlyDueRow(store, 0);
-        await store.reapExpiredLeases({ now: at(61), maxAttempts: 2 });
+        await store.reapExpiredLeases({ now: at(61), expiredBefore: at(61), maxAttempts: 2 });
         await queueOnlyDueRow(store, 61);
         // expired: queued at 62 s (attempt 1, lease until 122 s)
-        await insertRows(store, 1);
+        await insertRows(store, 1, 'reaped-2');
         const expired = await queueOnlyDueRow(store, 62);
         // live: queued at 200 s with a 600 s lease
-        await insertRows(store, 1);
+        await insertRows(store, 1, 'reaped-3');
         const live = await queueOnlyDueRow(store, 200, 600);
         // pendingLease: leased at 230 s (lease until 290 s), never queued: the lease query takes it again
-        const [pendingLease] = await insertRows(store, 1);
+        const [pendingLease] = await insertRows(store, 1, 'reaped-4');
         await lease(store, 230);
 
         // Act
-        const result = await store.reapExpiredLeases({ now: at(300), maxAttempts: 2 });
+        const result = await store.reapExpiredLeases({ now: at(300), expiredBefore: at(300), maxAttempts: 2 });
 
         // Assert
         expect(result).toEqual({ requeued: 1, failed: 1 });
@@ -361,7 +502,7 @@ for (const target of dialectTargets) {
         // Prepare
         await insertRows(store, 1);
         const first = await queueOnlyDueRow(store, 0);
-        await store.reapExpiredLeases({ now: at(LEASE_SECONDS + 1), maxAttempts: 5 });
+        await store.reapExpiredLeases({ now: at(LEASE_SECONDS + 1), expiredBefore: at(LEASE_SECONDS + 1), maxAttempts: 5 });
 
         // Act
         const again = await lease(store, LEASE_SECONDS + 1);
@@ -370,13 +511,33 @@ for (const target of dialectTargets) {
         expect(again).toEqual([expect.objectContaining({ id: first.id, attempt: 2 })]);
       });
 
+      it('gives a lease that ended within the grace period time for its send result: only leases that ended before expiredBefore are reaped', async () => {
+        // Prepare: queued at 0 s, lease until 60 s; the reaper runs at 100 s
+        await insertRows(store, 1);
+        const row = await queueOnlyDueRow(store, 0);
+
+        // Act
+        const withinGrace = await store.reapExpiredLeases({ now: at(100), expiredBefore: at(LEASE_SECONDS), maxAttempts: 1 });
+        const afterGrace = await store.reapExpiredLeases({ now: at(100), expiredBefore: at(LEASE_SECONDS + 0.001), maxAttempts: 1 });
+
+        // Assert: the times written are now's, not expiredBefore's
+        expect(withinGrace).toEqual({ requeued: 0, failed: 0 });
+        expect(afterGrace).toEqual({ requeued: 0, failed: 1 });
+        expect(await store.findOutboundMessage(row.id)).toMatchObject({
+          status: 'failed',
+          errorCode: 'SEND_ATTEMPTS_EXHAUSTED',
+          failedAt: at(100),
+          updatedAt: at(100),
+        });
+      });
+
       it('reaps nothing while every lease is live', async () => {
         // Prepare
         await insertRows(store, 1);
         await queueOnlyDueRow(store, 0);
 
         // Act
-        const result = await store.reapExpiredLeases({ now: at(LEASE_SECONDS), maxAttempts: 1 });
+        const result = await store.reapExpiredLeases({ now: at(LEASE_SECONDS), expiredBefore: at(LEASE_SECONDS), maxAttempts: 1 });
 
         // Assert
         expect(result).toEqual({ requeued: 0, failed: 0 });

@@ -5,6 +5,7 @@ import { TenantRowInvalidError } from '../../src/errors';
 import type { OutboundMessageRecord, TenantStore } from '../../src/tenant-store';
 import { describeTarget, dialectTargets, type TargetDatabase } from '../support/dialect-targets';
 import {
+  aClaim,
   aFailedResult,
   aNewOutboundMessage,
   aReceipt,
@@ -77,6 +78,14 @@ for (const target of dialectTargets) {
       return queueOnlyDueRow(store, 90);
     };
 
+    /** A row queued at 90 s whose only attempt's lease expired without a result: the reaper failed it at 300 s. */
+    const anExhaustedRow = async () => {
+      const ref = await aQueuedRow();
+      const reaped = await store.reapExpiredLeases({ now: at(300), expiredBefore: at(300), maxAttempts: 1 });
+      if (reaped.failed !== 1) throw new Error('the reaper did not fail the row');
+      return ref;
+    };
+
     describe('applySendResult', () => {
       it('records an accepted send on the row: sent, provider, wamid, sent_at and the channel used', async () => {
         // Prepare
@@ -146,13 +155,80 @@ for (const target of dialectTargets) {
         expect((await store.findOutboundMessage(ref.id))?.status).toBe('sent');
       });
 
-      it('reports a result for another attempt as stale and changes nothing', async () => {
+      it('applies an acceptance from another attempt: the provider took the message, whichever attempt sent it', async () => {
+        // Prepare: the row is held under attempt 1; attempt 2's acceptance arrives (e.g. a result that outlived a reap)
+        const ref = await aQueuedRow();
+
+        // Act
+        const outcome = await store.applySendResult(aSentResult({ id: ref.id, attempt: ref.attempt + 1 }, { providerMessageId: 'wamid.OTHER-ATTEMPT' }));
+
+        // Assert
+        expect(outcome).toBe('applied');
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({ status: 'sent', attempts: ref.attempt, providerMessageId: 'wamid.OTHER-ATTEMPT' });
+      });
+
+      it('reports a failure for another attempt as stale and changes nothing: only the attempt that holds the row may fail it', async () => {
         // Prepare
         const ref = await aQueuedRow();
         const before = await store.findOutboundMessage(ref.id);
 
         // Act
-        const outcome = await store.applySendResult(aSentResult({ id: ref.id, attempt: 2 }));
+        const outcomes = [
+          await store.applySendResult(aFailedResult({ id: ref.id, attempt: ref.attempt + 1 })),
+          await store.applySendResult(aFailedResult({ id: ref.id, attempt: ref.attempt + 1 }, { code: 'SEND_OUTCOME_UNKNOWN' })),
+        ];
+
+        // Assert
+        expect(outcomes).toEqual(['stale', 'stale']);
+        expect(await store.findOutboundMessage(ref.id)).toEqual(before);
+      });
+
+      it.each(['SEND_ATTEMPTS_EXHAUSTED', 'SEND_OUTCOME_UNKNOWN'])(
+        'heals a row the gateway failed only for lack of an answer (%s) when the acceptance arrives late: sent, error cleared',
+        async (code) => {
+          // Prepare
+          const ref = code === 'SEND_ATTEMPTS_EXHAUSTED' ? await anExhaustedRow() : await aQueuedRow();
+          if (code === 'SEND_OUTCOME_UNKNOWN') await store.applySendResult(aFailedResult(ref, { code, message: 'no answer within 10000 ms' }));
+
+          // Act
+          const outcome = await store.applySendResult(aSentResult(ref, { providerMessageId: 'wamid.LATE', at: at(100), now: at(400) }));
+
+          // Assert
+          expect(outcome).toBe('applied');
+          expect(await store.findOutboundMessage(ref.id)).toMatchObject({
+            status: 'sent',
+            providerMessageId: 'wamid.LATE',
+            sentAt: at(100),
+            errorCode: null,
+            errorMessage: null,
+            failedAt: null,
+            reservedUntil: null,
+            updatedAt: at(400),
+          });
+        },
+      );
+
+      it('leaves a row the provider refused alone when an acceptance arrives (a real failure is not healed)', async () => {
+        // Prepare
+        const ref = await aQueuedRow();
+        await store.applySendResult(aFailedResult(ref, { code: '131026' }));
+        const before = await store.findOutboundMessage(ref.id);
+
+        // Act
+        const outcome = await store.applySendResult(aSentResult(ref));
+
+        // Assert
+        expect(outcome).toBe('stale');
+        expect(await store.findOutboundMessage(ref.id)).toEqual(before);
+      });
+
+      it('leaves a row the reaper gave up on alone when a failure arrives late', async () => {
+        // Prepare
+        const ref = await anExhaustedRow();
+        const before = await store.findOutboundMessage(ref.id);
+
+        // Act
+        const outcome = await store.applySendResult(aFailedResult(ref));
 
         // Assert
         expect(outcome).toBe('stale');
@@ -355,6 +431,187 @@ for (const target of dialectTargets) {
       });
     });
 
+    describe('claimSentMessage (a receipt whose callback data names the row attempt)', () => {
+      /** A queued row whose send result was 'unknown': failed with SEND_OUTCOME_UNKNOWN, no wamid. */
+      const anUnknownOutcomeRow = async () => {
+        const ref = await aQueuedRow();
+        await store.applySendResult(aFailedResult(ref, { code: 'SEND_OUTCOME_UNKNOWN', message: 'no answer within 10000 ms' }));
+        return ref;
+      };
+
+      it('claims a row whose send outcome was unknown: sent, with the wamid, the error cleared', async () => {
+        // Prepare
+        const ref = await anUnknownOutcomeRow();
+        const wamid = aWamid();
+
+        // Act
+        const outcome = await store.claimSentMessage(aClaim(ref, { providerMessageId: wamid }));
+
+        // Assert
+        expect(outcome).toBe('claimed');
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({
+          status: 'sent',
+          attempts: ref.attempt,
+          provider: 'meta',
+          channelId: CHANNEL,
+          providerMessageId: wamid,
+          sentAt: at(RECEIPT_SECONDS.sent),
+          reservedUntil: null,
+          errorCode: null,
+          errorMessage: null,
+          failedAt: null,
+          updatedAt: at(200),
+        });
+      });
+
+      it("claims a queued row whose send result has not landed, filling the channel it left NULL; the late 'unknown' result is then stale", async () => {
+        // Prepare
+        const ref = await aQueuedRow(null);
+        const wamid = aWamid();
+
+        // Act
+        const outcome = await store.claimSentMessage(aClaim(ref, { providerMessageId: wamid }));
+        const lateResult = await store.applySendResult(aFailedResult(ref, { code: 'SEND_OUTCOME_UNKNOWN' }));
+
+        // Assert
+        expect([outcome, lateResult]).toEqual(['claimed', 'stale']);
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({
+          status: 'sent',
+          provider: 'meta',
+          channelId: CHANNEL,
+          providerMessageId: wamid,
+          sentAt: at(RECEIPT_SECONDS.sent),
+          reservedUntil: null,
+          errorCode: null,
+        });
+      });
+
+      it('lets delivered and read receipts move a claimed row on', async () => {
+        // Prepare
+        const ref = await anUnknownOutcomeRow();
+        const wamid = aWamid();
+        await store.claimSentMessage(aClaim(ref, { providerMessageId: wamid }));
+
+        // Act
+        const outcomes = [await store.applyReceipt(aReceipt(wamid, 'delivered')), await store.applyReceipt(aReceipt(wamid, 'read'))];
+
+        // Assert
+        expect(outcomes).toEqual(['applied', 'applied']);
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({
+          status: 'read',
+          providerMessageId: wamid,
+          sentAt: at(RECEIPT_SECONDS.sent),
+          deliveredAt: at(RECEIPT_SECONDS.delivered),
+          readAt: at(RECEIPT_SECONDS.read),
+          errorCode: null,
+          failedAt: null,
+        });
+      });
+
+      it('claims the row whichever attempt the callback data names: the receipt proves that attempt was accepted', async () => {
+        // Prepare: the row is held under attempt 1; the receipt names attempt 2 (or an older one)
+        const ref = await aQueuedRow();
+        const wamid = aWamid();
+
+        // Act
+        const outcomes = [
+          await store.claimSentMessage(aClaim({ id: ref.id, attempt: ref.attempt + 1 }, { providerMessageId: wamid })),
+          await store.claimSentMessage(aClaim({ id: ref.id, attempt: ref.attempt - 1 })),
+        ];
+
+        // Assert: the first claim wins, the second finds a wamid already there
+        expect(outcomes).toEqual(['claimed', 'unchanged']);
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({ status: 'sent', attempts: ref.attempt, providerMessageId: wamid });
+      });
+
+      it('claims a row the reaper gave up on (SEND_ATTEMPTS_EXHAUSTED): the receipt proves the send went out', async () => {
+        // Prepare
+        const ref = await anExhaustedRow();
+        const wamid = aWamid();
+
+        // Act
+        const outcome = await store.claimSentMessage(aClaim(ref, { providerMessageId: wamid }));
+
+        // Assert
+        expect(outcome).toBe('claimed');
+        expect(await store.findOutboundMessage(ref.id)).toMatchObject({
+          status: 'sent',
+          providerMessageId: wamid,
+          sentAt: at(RECEIPT_SECONDS.sent),
+          errorCode: null,
+          errorMessage: null,
+          failedAt: null,
+        });
+      });
+
+      it.each(['131026', 'INVALID_MESSAGE'])('leaves a row that really failed (%s) alone', async (code) => {
+        // Prepare
+        const ref = await aQueuedRow();
+        await store.applySendResult(aFailedResult(ref, { code }));
+        const before = await store.findOutboundMessage(ref.id);
+
+        // Act
+        const outcome = await store.claimSentMessage(aClaim(ref));
+
+        // Assert
+        expect(outcome).toBe('unchanged');
+        expect(await store.findOutboundMessage(ref.id)).toEqual(before);
+      });
+
+      it('leaves a row that already carries a wamid alone, even its own', async () => {
+        // Prepare
+        const row = await aSentRow(store);
+        await store.applyReceipt(aReceipt(row.providerMessageId, 'delivered'));
+        const before = await store.findOutboundMessage(row.id);
+
+        // Act
+        const outcomes = [
+          await store.claimSentMessage(aClaim(row, { providerMessageId: aWamid() })),
+          await store.claimSentMessage(aClaim(row, { providerMessageId: row.providerMessageId })),
+        ];
+
+        // Assert
+        expect(outcomes).toEqual(['unchanged', 'unchanged']);
+        expect(await store.findOutboundMessage(row.id)).toEqual(before);
+      });
+
+      it('leaves a row sent from another channel or through another provider alone', async () => {
+        // Prepare: one row the tenant pinned to a channel, one whose unknown send went out on CHANNEL via Meta
+        const pinned = await aQueuedRow('MANTIS-7QX2B');
+        await store.applySendResult(aFailedResult(pinned, { channelId: 'MANTIS-7QX2B', code: 'SEND_OUTCOME_UNKNOWN' }));
+        const unknown = await anUnknownOutcomeRow();
+        const before = [await store.findOutboundMessage(pinned.id), await store.findOutboundMessage(unknown.id)];
+
+        // Act
+        const outcomes = [
+          await store.claimSentMessage(aClaim(pinned, { channelId: CHANNEL })),
+          await store.claimSentMessage(aClaim(unknown, { channelId: '106540352242999' })),
+          await store.claimSentMessage(aClaim(unknown, { provider: 'whapi' })),
+        ];
+
+        // Assert
+        expect(outcomes).toEqual(['unchanged', 'unchanged', 'unchanged']);
+        expect([await store.findOutboundMessage(pinned.id), await store.findOutboundMessage(unknown.id)]).toEqual(before);
+      });
+
+      it('gives the row to exactly one of two receipts claiming it at once with different wamids', async () => {
+        // Prepare
+        const ref = await anUnknownOutcomeRow();
+        const wamids = [aWamid(), aWamid()];
+
+        // Act
+        const outcomes = await Promise.all(wamids.map((providerMessageId) => store.claimSentMessage(aClaim(ref, { providerMessageId }))));
+
+        // Assert
+        expect([...outcomes].sort()).toEqual(['claimed', 'unchanged']);
+        expect((await store.findOutboundMessage(ref.id))?.providerMessageId).toBe(wamids[outcomes.indexOf('claimed')]);
+      });
+
+      it('refuses a row id that is not a BIGINT, as a permanent error', async () => {
+        await expect(store.claimSentMessage(aClaim({ id: '99999999999999999999', attempt: 1 }))).rejects.toBeInstanceOf(TenantRowInvalidError);
+      });
+    });
+
     describe('recordStatusEvent', () => {
       it('records an event once per message and status, with every column', async () => {
         // Prepare
@@ -383,10 +640,53 @@ for (const target of dialectTargets) {
 
         // Assert
         expect(outcomes).toEqual(['inserted', 'inserted', 'inserted']);
-        const events = await store.listStatusEvents('meta', wamid);
-        expect(events.map((event) => event.status)).toEqual(['sent', 'failed', 'deleted']);
-        expect(events[1]).toMatchObject({ errorCode: '131047', errorMessage: 'Re-engagement message' });
-        expect(events[2]).toMatchObject({ raw: null, recipientId: null, outboundMessageId: null });
+        const records = await store.listStatusEventRecords();
+        expect(records.map((event) => event.status)).toEqual(['sent', 'deleted', 'failed']);
+        expect(records[1]).toMatchObject({ raw: null, recipientId: null, outboundMessageId: null });
+        expect(records[2]).toMatchObject({ errorCode: '131047', errorMessage: 'Re-engagement message' });
+      });
+
+      it("names the outbound row on an event recorded without one (a receipt before its send result), still answering 'duplicate'", async () => {
+        // Prepare: Meta's 'sent' receipt landed first, without a row id
+        const wamid = aWamid();
+        const receipt = aStatusEvent({ providerMessageId: wamid, status: 'sent', occurredAt: at(110), outboundMessageId: null });
+        await store.recordStatusEvent(receipt);
+
+        // Act: the send result's 'sent' event for the same wamid names the row
+        const outcome = await store.recordStatusEvent(aStatusEvent({ providerMessageId: wamid, status: 'sent', occurredAt: at(100), raw: { result: 1 }, outboundMessageId: '42' }));
+
+        // Assert: the receipt's columns are kept; only the row id is filled in
+        expect(outcome).toBe('duplicate');
+        expect(await store.listStatusEvents('meta', wamid)).toEqual([{ ...receipt, outboundMessageId: '42' }]);
+      });
+
+      it('never renames or clears the outbound row an event already names', async () => {
+        // Prepare
+        const event = aStatusEvent({ status: 'sent', outboundMessageId: '42' });
+        await store.recordStatusEvent(event);
+
+        // Act
+        const outcomes = [
+          await store.recordStatusEvent({ ...event, outboundMessageId: '43' }),
+          await store.recordStatusEvent({ ...event, outboundMessageId: null }),
+        ];
+
+        // Assert
+        expect(outcomes).toEqual(['duplicate', 'duplicate']);
+        expect((await store.listStatusEvents(event.provider, event.providerMessageId)).map((recorded) => recorded.outboundMessageId)).toEqual(['42']);
+      });
+
+      it('ends with the outbound row named when a receipt and its send result record the same event at once', async () => {
+        // Prepare
+        const receipt = aStatusEvent({ status: 'sent', outboundMessageId: null });
+        const fromSendResult = { ...receipt, outboundMessageId: '42' };
+
+        // Act
+        const outcomes = await Promise.all([store.recordStatusEvent(receipt), store.recordStatusEvent(fromSendResult)]);
+
+        // Assert
+        expect([...outcomes].sort()).toEqual(['duplicate', 'inserted']);
+        expect((await store.listStatusEvents(receipt.provider, receipt.providerMessageId)).map((recorded) => recorded.outboundMessageId)).toEqual(['42']);
       });
 
       it('records one event when ten identical events race', async () => {
@@ -411,6 +711,41 @@ for (const target of dialectTargets) {
         // Assert
         expect(outcomes).toEqual(['inserted', 'inserted']);
         expect(await store.listStatusEvents('whapi', wamid)).toHaveLength(1);
+      });
+
+      it('reads back only the statuses that move a row (sent, delivered, read, played, failed), oldest first', async () => {
+        // Prepare
+        const wamid = aWamid();
+        const statuses = ['deleted', 'read', 'pending', 'sent', 'unknown', 'played', 'delivered', 'failed', 'mystery'];
+        for (const [index, status] of statuses.entries()) {
+          await store.recordStatusEvent(aStatusEvent({ providerMessageId: wamid, status, occurredAt: at(100 + index) }));
+        }
+
+        // Act
+        const events = await store.listStatusEvents('meta', wamid);
+
+        // Assert
+        expect(events.map((event) => event.status)).toEqual(['read', 'sent', 'played', 'delivered', 'failed']);
+      });
+
+      it('reads back at most 50 events of a message, even from a database that lost its uniqueness constraint', async () => {
+        // Prepare: 60 events of one wamid; then a tenant drops the constraint and makes them all 'delivered'
+        const wamid = aWamid();
+        for (let index = 0; index < 60; index += 1) {
+          await store.recordStatusEvent(aStatusEvent({ providerMessageId: wamid, status: `status-${index}`, occurredAt: at(index) }));
+        }
+        await database.execute(['ALTER TABLE wa_status_events DROP CONSTRAINT wa_status_events_status_uq', "UPDATE wa_status_events SET status = 'delivered'"]);
+        try {
+          // Act
+          const events = await store.listStatusEvents('meta', wamid);
+
+          // Assert: the oldest 50
+          expect(events).toHaveLength(50);
+          expect(events.at(-1)?.occurredAt).toEqual(at(49));
+        } finally {
+          await database.clearOutboundTables();
+          await database.execute(['ALTER TABLE wa_status_events ADD CONSTRAINT wa_status_events_status_uq UNIQUE (provider, provider_message_id, status)']);
+        }
       });
 
       it('lists no events for a message that has none', async () => {

@@ -17,6 +17,8 @@ export interface TargetDatabase {
   recordedVersions(): Promise<number[]>;
   /** Empties wa_outbound_messages and wa_status_events (a lease takes every due row of the table). */
   clearOutboundTables(): Promise<void>;
+  /** Runs statements as a tenant (or a hostile tenant) would, outside the store, one after another. */
+  execute(statements: readonly string[]): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -64,6 +66,10 @@ const pgliteTarget: DialectTarget = {
       clearOutboundTables: () =>
         inspect(async (db) => {
           for (const statement of CLEAR_OUTBOUND) await db.query(statement);
+        }),
+      execute: (statements) =>
+        inspect(async (db) => {
+          for (const statement of statements) await db.query(statement);
         }),
       drop: () => rm(dir, { recursive: true, force: true }),
     };
@@ -114,6 +120,10 @@ const postgresTarget: DialectTarget = {
       clearOutboundTables: () =>
         withPgClient(databaseUrl, async (client) => {
           for (const statement of CLEAR_OUTBOUND) await client.query(statement);
+        }),
+      execute: (statements) =>
+        withPgClient(databaseUrl, async (client) => {
+          for (const statement of statements) await client.query(statement);
         }),
       drop: async () => {
         await withPgClient(PG_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
@@ -166,6 +176,10 @@ const mssqlTarget: DialectTarget = {
       clearOutboundTables: () =>
         withMssql(databaseUrl, async (pool) => {
           for (const statement of CLEAR_OUTBOUND) await pool.request().batch(statement);
+        }),
+      execute: (statements) =>
+        withMssql(databaseUrl, async (pool) => {
+          for (const statement of statements) await pool.request().batch(statement);
         }),
       drop: () =>
         withMssql(serverUrl, (pool) =>

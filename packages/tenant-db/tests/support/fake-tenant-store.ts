@@ -32,6 +32,7 @@ export const fakeStoreFactory = () => {
       recordStatusEvent: unused,
       applySendResult: unused,
       applyReceipt: unused,
+      claimSentMessage: unused,
       listStatusEvents: unused,
       insertOutboundMessage: unused,
       listOutboundMessages: unused,

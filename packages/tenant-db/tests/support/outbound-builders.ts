@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutboundStatus } from '@wagw/contracts';
-import type { ReceiptUpdate, SendResultUpdate, StatusEventRow } from '@wagw/core';
+import type { ReceiptUpdate, SendResultUpdate, SentMessageClaim, StatusEventRow } from '@wagw/core';
 import type { NewOutboundMessage, TenantStore } from '../../src/tenant-store';
 
 /** The gateway's clock in these tests: seconds after a fixed instant (every time is a parameter). */
@@ -59,6 +59,17 @@ export const aReceipt = (providerMessageId: string, status: OutboundStatus, over
   occurredAt: at(RECEIPT_SECONDS[status as keyof typeof RECEIPT_SECONDS] ?? 140),
   errorCode: status === 'failed' ? '131047' : null,
   errorMessage: status === 'failed' ? 'Re-engagement message' : null,
+  now: at(200),
+  ...overrides,
+});
+
+/** A Meta receipt's claim on a row attempt (its callback data named it), at the 'sent' receipt's time. */
+export const aClaim = (row: { id: string; attempt: number }, overrides: Partial<SentMessageClaim> = {}): SentMessageClaim => ({
+  row,
+  provider: 'meta',
+  channelId: CHANNEL,
+  providerMessageId: aWamid(),
+  occurredAt: at(RECEIPT_SECONDS.sent),
   now: at(200),
   ...overrides,
 });

@@ -10,8 +10,9 @@ import {
   encodeSendResult,
   encodeStatusEvent,
   SEND_ATTEMPTS_EXHAUSTED,
+  SEND_OUTCOME_UNKNOWN,
 } from '../../src/outbound-row-codec';
-import { aFailedResult, aReceipt, aStatusEvent, at } from '../support/outbound-builders';
+import { aFailedResult, aReceipt, aSentResult, aStatusEvent, at } from '../support/outbound-builders';
 
 describe('outbound row codec', () => {
   it('computes the lease end from the gateway clock', () => {
@@ -51,11 +52,24 @@ describe('outbound row codec', () => {
   });
 
   it('gives an exhausted row a code and a reason that names the limit', () => {
-    expect(encodeReap({ now: at(0), maxAttempts: 5 })).toMatchObject({
+    expect(encodeReap({ now: at(0), expiredBefore: at(-30), maxAttempts: 5 })).toMatchObject({
+      now: at(0),
+      expired_before: at(-30),
       max_attempts: 5,
       error_code: SEND_ATTEMPTS_EXHAUSTED,
       error_message: expect.stringContaining('5 attempts'),
     });
+  });
+
+  it('refuses a reap without a valid expiredBefore', () => {
+    expect(() => encodeReap({ now: at(0), expiredBefore: new Date(Number.NaN), maxAttempts: 5 })).toThrow(TenantRowInvalidError);
+  });
+
+  it('encodes an accepted send result without its attempt (an acceptance applies whatever attempt sent it), with the failures it may heal', () => {
+    const encoded = encodeSendResult(aSentResult({ id: '7', attempt: 2 }, { providerMessageId: 'wamid.A' }));
+    expect(encoded.status).toBe('sent');
+    expect(encoded.values).not.toHaveProperty('attempt');
+    expect(encoded.values).toMatchObject({ id: '7', provider_message_id: 'wamid.A', exhausted_code: SEND_ATTEMPTS_EXHAUSTED, unknown_code: SEND_OUTCOME_UNKNOWN });
   });
 
   it('encodes a failed send result with its code, reason and time', () => {

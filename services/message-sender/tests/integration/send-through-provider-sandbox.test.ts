@@ -167,6 +167,24 @@ describe('message-sender against fauxqs, S3 and the provider sandbox', () => {
     expect((await driver.sendResults(1))[0]?.outcome).toMatchObject({ status: 'sent', providerMessageId: sent[0]?.providerMessageId });
   });
 
+  it('refuses an s3_key image over the 5 MiB image limit without uploading it', async () => {
+    // Prepare
+    useSender();
+    const key = `outbound/${TENANT}/too-big.jpg`;
+    await new S3BlobStore(s3, resources.bucket).put(key, new Uint8Array(5 * 1024 * 1024 + 1), { contentType: 'image/jpeg' });
+    const event = anEvent('meta', { type: 'image', image: { s3_key: key } });
+    const requestsBefore = sandbox.requests.length;
+    await driver.enqueue(event);
+
+    // Act
+    const { response } = await driver.deliver();
+
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sandbox.requests.length).toBe(requestsBefore);
+    expect((await driver.sendResults(1))[0]).toMatchObject({ rowId: event.rowId, outcome: { status: 'failed', code: 'MEDIA_TOO_LARGE' } });
+  });
+
   it('records a permanent refusal (131047) as failed with the provider code, and acknowledges the record', async () => {
     // Prepare
     useSender();

@@ -9,6 +9,11 @@ export const META_CHANNEL = '100000000000001';
 export const WHAPI_CHANNEL = 'TESTCH-ABCDE';
 export const USER = '15550001111';
 export const SEND_TIMEOUT_MS = 10_000;
+export const UPLOAD_TIMEOUT_MS = 30_000;
+export const MAX_RECEIVES = 8;
+/** Small limits, so tests need no megabytes: 64 bytes for an image, 1 KiB for anything else. */
+export const TEST_MEDIA_MAX_BYTES: Record<string, number> = { image: 64 };
+export const testMediaMaxBytes = (kind: string): number => TEST_MEDIA_MAX_BYTES[kind] ?? 1024;
 
 export const metaChannel = (overrides: Partial<MetaChannelV1> = {}): MetaChannelV1 => ({
   provider: 'meta',
@@ -70,7 +75,7 @@ export const senderWorld = (): SenderWorld => {
       media: blobs,
       results,
       clock,
-      settings: { sendTimeoutMs: SEND_TIMEOUT_MS },
+      settings: { sendTimeoutMs: SEND_TIMEOUT_MS, uploadTimeoutMs: UPLOAD_TIMEOUT_MS, maxReceives: MAX_RECEIVES, mediaMaxBytes: testMediaMaxBytes },
       held: new HeldResults(),
     },
     credentials,

@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import type { ChannelOwnerV1, ChannelRecordV1, Provider } from '@wagw/contracts';
 import { ChannelNotFoundError } from '@wagw/core/errors';
 import type {
-  BlobReader,
   Clock,
   CredentialsClient,
   EventPublisher,
@@ -15,6 +14,7 @@ import type {
 } from '@wagw/core/ports';
 import type { QueueRole } from '@wagw/contracts';
 import { createLogger, type Logger } from '@wagw/runtime/logger';
+import type { BoundedBlob, MediaReader } from '../../src/message-sender-dependencies';
 
 /** The broker as the sender sees it: channel owners, and tokens that change each time the cache is dropped. */
 export class FakeCredentials implements Pick<CredentialsClient, 'resolveChannel' | 'getChannelCredentials' | 'invalidate'> {
@@ -23,6 +23,8 @@ export class FakeCredentials implements Pick<CredentialsClient, 'resolveChannel'
   /** Tokens handed out one after another: the first until invalidate(), then the next… */
   tokens: string[] = ['EAAG-first-token-0001'];
   invalidations = 0;
+  /** What each invalidate() named: [] for "everything", [provider, channelId] for one channel. */
+  readonly invalidated: string[][] = [];
   credentialFetches = 0;
   /** Thrown by every call while set. */
   failure: Error | undefined;
@@ -49,8 +51,9 @@ export class FakeCredentials implements Pick<CredentialsClient, 'resolveChannel'
     return channel.provider === 'meta' ? { ...channel, accessToken: token } : { ...channel, apiToken: token };
   }
 
-  invalidate(): void {
+  invalidate(...channel: [] | [Provider, string]): void {
     this.invalidations += 1;
+    this.invalidated.push([...channel]);
   }
 }
 
@@ -90,7 +93,7 @@ export class ScriptedProvider implements MessagingProvider {
   }
 }
 
-export class InMemoryBlobs implements BlobReader {
+export class InMemoryBlobs implements MediaReader {
   readonly objects = new Map<string, StoredBlob>();
   readonly reads: string[] = [];
 
@@ -99,9 +102,18 @@ export class InMemoryBlobs implements BlobReader {
     return this;
   }
 
-  async getWithMetadata(key: string): Promise<StoredBlob | undefined> {
+  /** Keys whose size was asked but whose bytes were not read (too large). */
+  readonly sizedOnly: string[] = [];
+
+  async getWithMetadataWithin(key: string, maxBytes: number): Promise<BoundedBlob | undefined> {
+    const blob = this.objects.get(key);
+    if (blob === undefined) return undefined;
+    if (blob.bytes.byteLength > maxBytes) {
+      this.sizedOnly.push(key);
+      return { outcome: 'too-large', size: blob.bytes.byteLength };
+    }
     this.reads.push(key);
-    return this.objects.get(key);
+    return { outcome: 'read', blob };
   }
 }
 

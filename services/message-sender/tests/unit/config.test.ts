@@ -18,6 +18,7 @@ describe('message-sender config', () => {
       MEDIA_UPLOAD_TIMEOUT_MS: 30_000,
       RETRY_BASE_SECONDS: 2,
       RETRY_MAX_SECONDS: 300,
+      SEND_MAX_RECEIVES: 8,
       LOG_LEVEL: 'info',
       AWS_REGION: 'us-east-1',
     });
@@ -27,6 +28,11 @@ describe('message-sender config', () => {
     const config = loadConfig({ ...REQUIRED, SEND_TIMEOUT_MS: '5000', MEDIA_UPLOAD_TIMEOUT_MS: '60000', RETRY_BASE_SECONDS: '1', RETRY_MAX_SECONDS: '900' });
 
     expect(config).toMatchObject({ SEND_TIMEOUT_MS: 5000, MEDIA_UPLOAD_TIMEOUT_MS: 60000, RETRY_BASE_SECONDS: 1, RETRY_MAX_SECONDS: 900 });
+  });
+
+  it('reads the delivery from which retryable failures are recorded instead of retried', () => {
+    expect(loadConfig({ ...REQUIRED, SEND_MAX_RECEIVES: '5' }).SEND_MAX_RECEIVES).toBe(5);
+    expect(() => loadConfig({ ...REQUIRED, SEND_MAX_RECEIVES: '0' })).toThrow(ConfigError);
   });
 
   it('refuses a retry maximum beyond the 12 hours SQS allows', () => {

@@ -1,4 +1,4 @@
-import { ProviderRetryableError } from '../../src/errors';
+import { NotStartedError, ProviderRetryableError } from '../../src/errors';
 import { retryDelaySeconds } from '../../src/retry-delay';
 
 const settings = (random: number) => ({ baseSeconds: 2, maxSeconds: 300, random: () => random });
@@ -26,6 +26,14 @@ describe('retryDelaySeconds', () => {
 
     // Assert
     expect(delays).toEqual([300, 300, 300, 300]);
+  });
+
+  it('brings a record the invocation had no time for back after one second, whatever its delivery', () => {
+    // Act
+    const delays = [1, 5, 9].map((receiveCount) => retryDelaySeconds(new NotStartedError(1_000, 22_000), receiveCount, settings(0.999999)));
+
+    // Assert
+    expect(delays).toEqual([1, 1, 1]);
   });
 
   it('waits at least the minimum delay the provider asked for', () => {

@@ -1,5 +1,6 @@
 import { sendMessage } from '../../src/send-message';
-import { anOutboundEvent, senderWorld, TENANT } from '../support/builders';
+import { NotStartedError } from '../../src/errors';
+import { anOutboundEvent, SEND_TIMEOUT_MS, senderWorld, TENANT, UPLOAD_TIMEOUT_MS } from '../support/builders';
 import { capturingLogger } from '../support/fakes';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
@@ -192,5 +193,155 @@ describe('sendMessage with s3_key media', () => {
     expect(blobs.reads).toEqual([]);
     expect(meta.uploads).toEqual([]);
     expect(meta.sends[0]?.message).toEqual(message);
+  });
+});
+
+describe('sendMessage with s3_key media over the provider\'s limit', () => {
+  it('records failed MEDIA_TOO_LARGE for an image over the image limit, without reading its bytes or uploading', async () => {
+    // Prepare: the test limits are 64 bytes for an image, 1 KiB for other kinds
+    const { deps, meta, blobs, results } = senderWorld();
+    blobs.add(`outbound/${TENANT}/huge.jpg`, new Uint8Array(65), 'image/jpeg');
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: { type: 'image', image: { s3_key: `outbound/${TENANT}/huge.jpg` } } }), capturingLogger().logger);
+
+    // Assert
+    expect(blobs.sizedOnly).toEqual([`outbound/${TENANT}/huge.jpg`]);
+    expect(blobs.reads).toEqual([]);
+    expect(meta.uploads).toEqual([]);
+    expect(meta.sends).toEqual([]);
+    expect(results.bodies()[0]?.outcome).toMatchObject({
+      status: 'failed',
+      code: 'MEDIA_TOO_LARGE',
+      message: `s3_key outbound/${TENANT}/huge.jpg is 65 bytes; meta takes at most 64 bytes for an image`,
+    });
+  });
+
+  it('applies the limit of the media kind: the same bytes go as a document', async () => {
+    // Prepare
+    const { deps, meta, blobs } = senderWorld();
+    blobs.add(`outbound/${TENANT}/scan.pdf`, new Uint8Array(65), 'application/pdf');
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: { type: 'document', document: { s3_key: `outbound/${TENANT}/scan.pdf` } } }), capturingLogger().logger);
+
+    // Assert
+    expect(meta.uploads).toHaveLength(1);
+    expect(meta.sends).toHaveLength(1);
+  });
+
+  it('stops at the first media over the limit: nothing is sent, earlier uploads stay unused', async () => {
+    // Prepare
+    const { deps, meta, blobs, results } = senderWorld();
+    blobs.add(`outbound/${TENANT}/small.jpg`, JPEG, 'image/jpeg').add(`outbound/${TENANT}/big.jpg`, new Uint8Array(100), 'image/jpeg');
+    const template = {
+      type: 'template',
+      template: {
+        name: 'two_pictures',
+        language: { code: 'en_US' },
+        components: [
+          { type: 'header', parameters: [{ type: 'image', image: { s3_key: `outbound/${TENANT}/small.jpg` } }] },
+          { type: 'body', parameters: [{ type: 'image', image: { s3_key: `outbound/${TENANT}/big.jpg` } }] },
+        ],
+      },
+    };
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: template }), capturingLogger().logger);
+
+    // Assert
+    expect(meta.uploads).toHaveLength(1);
+    expect(meta.sends).toEqual([]);
+    expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'failed', code: 'MEDIA_TOO_LARGE' });
+  });
+});
+
+describe('sendMessage with s3_key media near the end of the invocation', () => {
+  const image = (name: string) => ({ type: 'image', image: { s3_key: `outbound/${TENANT}/${name}` } });
+  const headerImage = {
+    type: 'interactive',
+    interactive: { type: 'button', header: image('b.jpg'), body: { text: 'Pick' }, action: { buttons: [{ type: 'reply', reply: { id: 'x', title: 'X' } }] } },
+  };
+
+  it('does not start a record without time for an upload, two sends and the publish margin', async () => {
+    // Prepare
+    const { deps, meta, blobs } = senderWorld();
+    blobs.add(`outbound/${TENANT}/a.jpg`, JPEG, 'image/jpeg');
+    const needed = UPLOAD_TIMEOUT_MS + 2 * SEND_TIMEOUT_MS + 2_000;
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent({ message: image('a.jpg') }), capturingLogger().logger, {
+      receiveCount: 1,
+      remainingTimeMs: () => needed - 1,
+    });
+
+    // Assert
+    await expect(sending).rejects.toMatchObject({ code: 'NOT_STARTED', neededMs: needed });
+    expect(blobs.reads).toEqual([]);
+    expect(meta.uploads).toEqual([]);
+  });
+
+  it('does not start the next upload when the one before used up the time, and sends nothing', async () => {
+    // Prepare: two keys, time for exactly one upload, two sends and the margin; the first upload takes a millisecond
+    const { deps, meta, blobs } = senderWorld();
+    blobs.add(`outbound/${TENANT}/a.jpg`, JPEG, 'image/jpeg').add(`outbound/${TENANT}/b.jpg`, JPEG, 'image/jpeg');
+    const template = {
+      type: 'template',
+      template: {
+        name: 'two_pictures',
+        language: { code: 'en_US' },
+        components: [{ type: 'header', parameters: [image('a.jpg'), image('b.jpg')] }],
+      },
+    };
+    let remaining = UPLOAD_TIMEOUT_MS + 2 * SEND_TIMEOUT_MS + 2_000;
+    const upload = meta.uploadMedia.bind(meta);
+    meta.uploadMedia = async (channel, media) => {
+      remaining -= 1;
+      return upload(channel, media);
+    };
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent({ message: template }), capturingLogger().logger, { receiveCount: 1, remainingTimeMs: () => remaining });
+
+    // Assert
+    await expect(sending).rejects.toBeInstanceOf(NotStartedError);
+    expect(meta.uploads).toHaveLength(1);
+    expect(meta.sends).toEqual([]);
+  });
+
+  it('needs time for one upload at a time, not for all of them at once', async () => {
+    // Prepare: two keys, and time for exactly one upload, two sends and the margin before each
+    const { deps, meta, blobs } = senderWorld();
+    blobs.add(`outbound/${TENANT}/a.jpg`, JPEG, 'image/jpeg').add(`outbound/${TENANT}/b.jpg`, JPEG, 'image/jpeg');
+    const template = {
+      type: 'template',
+      template: { name: 'two_pictures', language: { code: 'en_US' }, components: [{ type: 'header', parameters: [image('a.jpg'), image('b.jpg')] }] },
+    };
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: template }), capturingLogger().logger, {
+      receiveCount: 1,
+      remainingTimeMs: () => UPLOAD_TIMEOUT_MS + 2 * SEND_TIMEOUT_MS + 2_000,
+    });
+
+    // Assert
+    expect(meta.uploads).toHaveLength(2);
+    expect(meta.sends).toHaveLength(1);
+  });
+
+  it('uploads a header image and sends when the time is exactly enough', async () => {
+    // Prepare
+    const { deps, meta, blobs } = senderWorld();
+    blobs.add(`outbound/${TENANT}/b.jpg`, JPEG, 'image/jpeg');
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: headerImage }), capturingLogger().logger, {
+      receiveCount: 1,
+      remainingTimeMs: () => UPLOAD_TIMEOUT_MS + 2 * SEND_TIMEOUT_MS + 2_000,
+    });
+
+    // Assert
+    expect(meta.uploads).toHaveLength(1);
+    expect(meta.sends).toHaveLength(1);
   });
 });

@@ -1,8 +1,10 @@
-import { CredentialsUnavailableError } from '@wagw/core/errors';
+import type { BrokerRequestV1, BrokerResponseV1 } from '@wagw/contracts';
+import { CredentialsUnavailableError, GatewayError, SecretRecordInvalidError } from '@wagw/core/errors';
+import { CachedCredentialsClient } from '@wagw/credentials/cached-credentials-client';
 import { conversationGroupId, fifoId } from '@wagw/core/ids';
-import { ProviderRetryableError } from '../../src/errors';
+import { NotStartedError, ProviderRetryableError } from '../../src/errors';
 import { sendMessage } from '../../src/send-message';
-import { anOutboundEvent, metaChannel, NOW, SEND_TIMEOUT_MS, senderWorld, TENANT, USER, META_CHANNEL, WHAPI_CHANNEL } from '../support/builders';
+import { anOutboundEvent, metaChannel, NOW, SEND_TIMEOUT_MS, senderWorld, TENANT, USER, META_CHANNEL, whapiChannel, WHAPI_CHANNEL } from '../support/builders';
 import { capturingLogger } from '../support/fakes';
 
 describe('sendMessage: the provider accepts', () => {
@@ -138,7 +140,7 @@ describe('sendMessage: an expired token', () => {
     await sendMessage(deps, anOutboundEvent(), capturingLogger().logger);
 
     // Assert
-    expect(credentials.invalidations).toBe(1);
+    expect(credentials.invalidated).toEqual([['meta', META_CHANNEL]]);
     expect(meta.sends.map((call) => call.token)).toEqual(['EAAG-expired-token', 'EAAG-fresh-token']);
     expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'sent', providerMessageId: 'wamid.AFTER-REFRESH' });
   });
@@ -175,6 +177,159 @@ describe('sendMessage: an expired token', () => {
     expect(meta.sends).toHaveLength(1);
     expect(results.published).toEqual([]);
     expect(lines).toContainEqual(expect.objectContaining({ outcome: 'lease-expired', rowId: '42' }));
+  });
+});
+
+describe('sendMessage: the token refresh and the credential cache', () => {
+  it('drops only the refused channel\'s cached credentials: another channel is not fetched again', async () => {
+    // Prepare: the real cache over a broker that counts its calls; the Meta token is refused once
+    const requests: BrokerRequestV1[] = [];
+    const metaRecords = [metaChannel({ accessToken: 'EAAG-expired' }), metaChannel({ accessToken: 'EAAG-fresh' })];
+    const broker = {
+      invoke: async (request: BrokerRequestV1): Promise<BrokerResponseV1> => {
+        requests.push(request);
+        if (request.op !== 'resolveChannel' && request.op !== 'getChannelCredentials') throw new Error(`unexpected ${request.op}`);
+        if (request.op === 'resolveChannel') return { ok: true, result: { tenantId: TENANT, provider: request.provider, channelId: request.channelId } };
+        if (request.provider === 'whapi') return { ok: true, result: whapiChannel() };
+        const fetches = requests.filter((seen) => seen.op === 'getChannelCredentials' && seen.provider === 'meta').length;
+        return { ok: true, result: metaRecords[Math.min(fetches, metaRecords.length) - 1] ?? metaChannel() };
+      },
+    };
+    const world = senderWorld();
+    const deps = { ...world.deps, credentials: new CachedCredentialsClient(broker) };
+    world.meta.sendAnswers = [{ outcome: 'rejected', code: '190', message: 'expired', retry: 'token-expired' }];
+    await sendMessage(deps, anOutboundEvent({ provider: 'whapi', channelId: WHAPI_CHANNEL, rowId: '1' }), capturingLogger().logger);
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ rowId: '2' }), capturingLogger().logger);
+    await sendMessage(deps, anOutboundEvent({ provider: 'whapi', channelId: WHAPI_CHANNEL, rowId: '3' }), capturingLogger().logger);
+
+    // Assert
+    expect(world.meta.sends.map((call) => call.token)).toEqual(['EAAG-expired', 'EAAG-fresh']);
+    expect(requests.filter((request) => request.op === 'getChannelCredentials' && request.provider === 'whapi')).toHaveLength(1);
+    expect(requests.filter((request) => request.op === 'resolveChannel' && request.provider === 'whapi')).toHaveLength(1);
+    expect(world.results.bodies().map((body) => (body.outcome as { status: string }).status)).toEqual(['sent', 'sent', 'sent']);
+  });
+});
+
+describe('sendMessage: retries run out', () => {
+  const rateLimited = { outcome: 'rejected', code: '130429', message: 'Rate limit hit', retry: 'retryable', minDelaySeconds: 2, traceId: 'AtraceRL' } as const;
+  const delivery = (receiveCount: number) => ({ receiveCount, remainingTimeMs: () => Number.POSITIVE_INFINITY });
+
+  it('still throws a retryable failure before the last retried delivery (SEND_MAX_RECEIVES - 1)', async () => {
+    // Prepare
+    const { deps, meta, results } = senderWorld();
+    meta.sendAnswers = [rateLimited];
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent(), capturingLogger().logger, delivery(7));
+
+    // Assert
+    await expect(sending).rejects.toBeInstanceOf(ProviderRetryableError);
+    expect(results.published).toEqual([]);
+  });
+
+  it('records failed SEND_RETRIES_EXHAUSTED with the provider\'s code and message on the SEND_MAX_RECEIVES-th delivery, and acknowledges', async () => {
+    // Prepare
+    const { deps, meta, results } = senderWorld();
+    meta.sendAnswers = [rateLimited];
+    const { logger, lines } = capturingLogger();
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent(), logger, delivery(8));
+
+    // Assert
+    await expect(sending).resolves.toBeUndefined();
+    expect(results.bodies()[0]?.outcome).toEqual({
+      status: 'failed',
+      code: 'SEND_RETRIES_EXHAUSTED',
+      message: '130429: Rate limit hit (still failing on delivery 8; not retried again)',
+      failedAt: NOW,
+    });
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 40, outcome: 'failed', code: 'SEND_RETRIES_EXHAUSTED', providerCode: '130429', traceId: 'AtraceRL' }),
+    ]);
+  });
+
+  it('says the provider\'s code once when its message already starts with it', async () => {
+    // Prepare: Meta's client phrases its texts "code: message"
+    const { deps, meta, results } = senderWorld();
+    meta.sendAnswers = [{ ...rateLimited, message: '130429: Rate limit hit (Cloud API message throughput reached)' }];
+
+    // Act
+    await sendMessage(deps, anOutboundEvent(), capturingLogger().logger, delivery(8));
+
+    // Assert
+    expect(results.bodies()[0]?.outcome).toMatchObject({
+      message: '130429: Rate limit hit (Cloud API message throughput reached) (still failing on delivery 8; not retried again)',
+    });
+  });
+
+  it('gives up the same way on an upload that keeps failing', async () => {
+    // Prepare
+    const { deps, meta, blobs, results } = senderWorld();
+    blobs.add(`outbound/${TENANT}/a.jpg`, new Uint8Array([1, 2, 3]), 'image/jpeg');
+    meta.uploadAnswers = [{ outcome: 'unknown', code: 'ETIMEDOUT', message: 'timeout' }];
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ message: { type: 'image', image: { s3_key: `outbound/${TENANT}/a.jpg` } } }), capturingLogger().logger, delivery(9));
+
+    // Assert
+    expect(meta.sends).toEqual([]);
+    expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'failed', code: 'SEND_RETRIES_EXHAUSTED', message: expect.stringContaining('ETIMEDOUT') });
+  });
+
+  it('still throws a broker that cannot be reached on the last delivery (a crash is dead-lettered, not recorded)', async () => {
+    // Prepare
+    const { deps, credentials, results } = senderWorld();
+    credentials.failure = new CredentialsUnavailableError('throttled');
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent(), capturingLogger().logger, delivery(8));
+
+    // Assert
+    await expect(sending).rejects.toMatchObject({ code: 'CREDENTIALS_UNAVAILABLE' });
+    expect(results.published).toEqual([]);
+  });
+});
+
+describe('sendMessage: the invocation\'s remaining time', () => {
+  const withTime = (remaining: { ms: number }) => ({ receiveCount: 1, remainingTimeMs: () => remaining.ms });
+
+  it('does not send again after a token refresh when the first call left too little time, and throws NOT_STARTED', async () => {
+    // Prepare: the refused first call leaves less than two sends and the publish margin
+    const { deps, meta, results } = senderWorld();
+    const remaining = { ms: 60_000 };
+    meta.sendAnswers = [{ outcome: 'rejected', code: '190', message: 'expired', retry: 'token-expired' }];
+    meta.duringSend = () => {
+      remaining.ms = 2 * SEND_TIMEOUT_MS;
+    };
+    const { logger, lines } = capturingLogger();
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent(), logger, withTime(remaining));
+
+    // Assert
+    await expect(sending).rejects.toBeInstanceOf(NotStartedError);
+    await expect(sending).rejects.toMatchObject({ code: 'NOT_STARTED', retryable: true });
+    expect(meta.sends).toHaveLength(1);
+    expect(results.published).toEqual([]);
+    expect(lines).toContainEqual(expect.objectContaining({ outcome: 'not-started', code: 'NOT_STARTED', remainingMs: 2 * SEND_TIMEOUT_MS }));
+  });
+
+  it('publishes a held result with only the publish margin left', async () => {
+    // Prepare
+    const { deps, meta, results } = senderWorld();
+    results.failure = new Error('SQS down');
+    await expect(sendMessage(deps, anOutboundEvent(), capturingLogger().logger)).rejects.toThrow('SQS down');
+    results.failure = undefined;
+
+    // Act
+    await sendMessage(deps, anOutboundEvent(), capturingLogger().logger, withTime({ ms: 2_000 }));
+
+    // Assert
+    expect(meta.sends).toHaveLength(1);
+    expect(results.bodies()).toHaveLength(1);
   });
 });
 
@@ -259,7 +414,7 @@ describe('sendMessage: the channel', () => {
     });
   });
 
-  it('records failed with the broker\'s code for a channel no tenant owns', async () => {
+  it('records failed with the broker\'s code for a channel no tenant owns, in a fixed text', async () => {
     // Prepare
     const { deps, results } = senderWorld();
 
@@ -267,7 +422,35 @@ describe('sendMessage: the channel', () => {
     await sendMessage(deps, anOutboundEvent({ channelId: '999' }), capturingLogger().logger);
 
     // Assert
-    expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'failed', code: 'CHANNEL_NOT_FOUND' });
+    expect(results.bodies()[0]?.outcome).toEqual({ status: 'failed', code: 'CHANNEL_NOT_FOUND', message: 'CHANNEL_NOT_FOUND: meta channel 999 is not configured', failedAt: NOW });
+  });
+
+  it.each<[string, GatewayError, string, string]>([
+    [
+      'a broken credentials record',
+      new SecretRecordInvalidError('wagw/tenants/tenant-b', 'channels[0].accessToken: Invalid input'),
+      'SECRET_RECORD_INVALID',
+      "SECRET_RECORD_INVALID: the channel's credentials record is invalid; the operator has been told in the logs",
+    ],
+    [
+      'a code the sender does not know',
+      new GatewayError('BROKER_POLICY_DENIED', 'tenant-b owns this channel; access denied for tenant-a'),
+      'CREDENTIALS_REFUSED',
+      `CREDENTIALS_REFUSED: the credentials broker refused meta channel ${META_CHANNEL}; the operator has been told in the logs`,
+    ],
+  ])('never copies the broker\'s message into the result for %s, and logs it for the operator', async (_case, refusal, code, message) => {
+    // Prepare
+    const { deps, credentials, results } = senderWorld();
+    credentials.failure = refusal;
+    const { logger, lines } = capturingLogger();
+
+    // Act
+    await sendMessage(deps, anOutboundEvent(), logger);
+
+    // Assert
+    expect(results.bodies()[0]?.outcome).toEqual({ status: 'failed', code, message, failedAt: NOW });
+    expect(JSON.stringify(results.published)).not.toContain('tenant-b');
+    expect(lines).toContainEqual(expect.objectContaining({ level: 50, code: refusal.code, err: expect.objectContaining({ message: refusal.message }) }));
   });
 
   it('throws the broker\'s retryable error when it cannot answer now', async () => {
@@ -281,6 +464,20 @@ describe('sendMessage: the channel', () => {
     // Assert
     await expect(sending).rejects.toMatchObject({ code: 'CREDENTIALS_UNAVAILABLE', retryable: true });
     expect(results.published).toEqual([]);
+  });
+});
+
+describe('sendMessage: the error code', () => {
+  it('cuts a provider code longer than the tenant\'s error_code column (64) to fit', async () => {
+    // Prepare
+    const { deps, whapi, results } = senderWorld();
+    whapi.sendAnswers = [{ outcome: 'rejected', code: 'E'.repeat(80), message: 'odd', retry: 'permanent' }];
+
+    // Act
+    await sendMessage(deps, anOutboundEvent({ provider: 'whapi', channelId: WHAPI_CHANNEL }), capturingLogger().logger);
+
+    // Assert
+    expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'failed', code: 'E'.repeat(64) });
   });
 });
 

@@ -15,6 +15,7 @@ import { startEmulator } from '@wagw/emulator/start-emulator';
 import { FailFastTenantStores } from '@wagw/tenant-db/fail-fast-tenant-stores';
 import { PooledTenantStores } from '@wagw/tenant-db/pooled-tenant-stores';
 import { collectTenant } from '../../src/collect-tenant';
+import type { CollectorSettings } from '../../src/collector-dependencies';
 import { acmeTenant, ALICE, BOB, capturingLogger, META_CHANNEL, messageFromFixture, settings, textMessage, WHAPI_CHANNEL } from '../support/builders';
 import { FakeCredentials } from '../support/fakes';
 import { drainQueue } from '../support/queue-drain';
@@ -55,7 +56,7 @@ describe('outbound-collector on a PGlite tenant database and the SQS emulator', 
     await pools.closeAll();
   });
 
-  const collectorFor = (publisher: SqsEventPublisher) => {
+  const collectorFor = (publisher: SqsEventPublisher, overrides: Partial<CollectorSettings> = {}) => {
     const { logger, lines } = capturingLogger();
     const deps = {
       credentials: new FakeCredentials([acmeTenant()]),
@@ -64,7 +65,7 @@ describe('outbound-collector on a PGlite tenant database and the SQS emulator', 
       clock: systemClock,
       sleep: (ms: number) => sleep(ms),
       logger,
-      settings: settings({ batchSize: 4, idleMinMs: 10, idleMaxMs: 100 }),
+      settings: settings({ batchSize: 4, idleMinMs: 10, idleMaxMs: 100, ...overrides }),
     };
     return { lines, collect: (runMs = 1_000) => collectTenant(deps, 'acme', new Date(Date.now() + runMs)) };
   };
@@ -86,7 +87,8 @@ describe('outbound-collector on a PGlite tenant database and the SQS emulator', 
     ] as const) {
       inserted.push(await acme.insertOutboundMessage({ channelId, toId, message }));
     }
-    const { collect } = collectorFor(new SqsEventPublisher(sqs, queueUrls));
+    // One lease takes every row: later ones would wait behind their conversation's queued row until it is sent.
+    const { collect } = collectorFor(new SqsEventPublisher(sqs, queueUrls), { batchSize: 10 });
 
     // Act
     const summary = await collect();
@@ -133,5 +135,42 @@ describe('outbound-collector on a PGlite tenant database and the SQS emulator', 
     const [message] = await drainQueue(sqs, queueUrls['outbound-messages'], 1);
     expect(message?.deduplicationId).toBe(`outbound:acme:${rowId}:1`);
     expect(await acme.findOutboundMessage(rowId)).toMatchObject({ status: 'queued', attempts: 1 });
+  });
+
+  it('after a publish that failed part-way, releases only the rows not on the queue, so each row is queued once and under its first attempt', async () => {
+    // Prepare: 25 conversations go as SendMessageBatch calls of 10, 10, 5; the answer to the second call
+    // is lost after the emulator took it, so the publisher gives up before the third
+    const acme = await pools.forTenant('acme');
+    const rowIds: string[] = [];
+    for (let index = 10; index < 35; index += 1) rowIds.push(await acme.insertOutboundMessage({ channelId: null, toId: `155500000${index}`, message: textMessage(`m${index}`) }));
+    const lossy = createSqsClient({ endpoint: emulator.endpoint });
+    const calls: string[][] = [];
+    lossy.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Entries?: { MessageDeduplicationId?: string }[] };
+        if (input.Entries === undefined) return next(args);
+        calls.push(input.Entries.map((entry) => entry.MessageDeduplicationId ?? ''));
+        const result = await next(args);
+        if (calls.length === 2) throw new Error('socket hang up');
+        return result;
+      },
+      { step: 'initialize', name: 'loseSecondAnswer' },
+    );
+    const collector = collectorFor(new SqsEventPublisher(lossy, queueUrls), { batchSize: 25 });
+
+    // Act
+    const failedRun = await collector.collect(1_000);
+    const nextRun = await collector.collect(1_000);
+    lossy.destroy();
+
+    // Assert
+    const dedupOf = (rowId: string) => `outbound:acme:${rowId}:1`;
+    expect(failedRun).toMatchObject({ leased: 25, queued: 10, ambiguous: 10, released: 5, stoppedBy: 'publish-ambiguous' });
+    expect(nextRun).toMatchObject({ leased: 5, queued: 5, released: 0 });
+    expect(calls.slice(2)).toEqual([rowIds.slice(20).map(dedupOf)]);
+    const drained = await drainQueue(sqs, queueUrls['outbound-messages'], 25);
+    expect(drained.map((message) => message.deduplicationId).sort()).toEqual(rowIds.map(dedupOf).sort());
+    const rows = await acme.listOutboundMessages();
+    expect(rows.map((row) => [row.status, row.attempts])).toEqual(rowIds.map(() => ['queued', 1]));
   });
 });

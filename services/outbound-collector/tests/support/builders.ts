@@ -52,6 +52,7 @@ export const settings = (overrides: Partial<CollectorSettings> = {}): CollectorS
   batchSize: 100,
   leaseSeconds: 600,
   maxAttempts: 5,
+  reapGraceSeconds: 1_800,
   idleMinMs: 100,
   idleMaxMs: 2_000,
   ...overrides,

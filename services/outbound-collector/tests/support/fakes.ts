@@ -1,4 +1,5 @@
 import type { QueueRole, TenantSummaryV1 } from '@wagw/contracts';
+import { QueuePublishError } from '@wagw/aws/errors';
 import { CredentialsUnavailableError, GatewayError, TenantDatabaseUnavailableError } from '@wagw/core/errors';
 import type {
   Clock,
@@ -71,6 +72,10 @@ export class InMemoryOutboundStore implements OutboundMessageStore {
   readonly calls: string[] = [];
   /** When set, every call fails the way a tenant database outage does. */
   unavailable = false;
+  /** Rows whose failOutboundMessage throws (e.g. a constraint nobody foresaw). */
+  readonly unfailable = new Set<string>();
+  /** Rewrites each leased row as the driver returns it (to feed the collector values nobody foresaw). */
+  onLease: (row: LeasedOutboundRow) => LeasedOutboundRow = (row) => row;
   private nextId = 1;
 
   constructor(
@@ -113,7 +118,15 @@ export class InMemoryOutboundStore implements OutboundMessageStore {
     return due.map((row) => {
       row.reservedUntil = new Date(now.getTime() + leaseSeconds * 1000);
       row.attempts += 1;
-      return { id: row.id, channelId: row.channelId, toId: row.toId, message: row.message, attempt: row.attempts, reservedUntil: row.reservedUntil, createdAt: row.createdAt };
+      return this.onLease({
+        id: row.id,
+        channelId: row.channelId,
+        toId: row.toId,
+        message: row.message,
+        attempt: row.attempts,
+        reservedUntil: row.reservedUntil,
+        createdAt: row.createdAt,
+      });
     });
   }
 
@@ -129,16 +142,21 @@ export class InMemoryOutboundStore implements OutboundMessageStore {
 
   async failOutboundMessage(ref: OutboundRowRef, error: { code: string; message: string }, now: Date): Promise<void> {
     this.enter('failOutboundMessage');
+    if (this.unfailable.has(ref.id)) throw new GatewayError('TENANT_DB_REJECTED', `row ${ref.id} could not be updated`);
     for (const row of this.held([ref])) {
       Object.assign(row, { status: 'failed', errorCode: error.code, errorMessage: error.message, failedAt: now, reservedUntil: null });
     }
   }
 
-  async reapExpiredLeases({ now, maxAttempts }: ReapOptions): Promise<ReapResult> {
+  readonly reapCalls: ReapOptions[] = [];
+
+  async reapExpiredLeases(options: ReapOptions): Promise<ReapResult> {
+    const { now, expiredBefore, maxAttempts } = options;
     this.enter('reapExpiredLeases');
+    this.reapCalls.push(options);
     const result = { requeued: 0, failed: 0 };
     for (const row of this.rows) {
-      if (row.status !== 'queued' || row.reservedUntil === null || row.reservedUntil >= now) continue;
+      if (row.status !== 'queued' || row.reservedUntil === null || row.reservedUntil >= expiredBefore) continue;
       if (row.attempts >= maxAttempts) {
         Object.assign(row, { status: 'failed', errorCode: 'SEND_ATTEMPTS_EXHAUSTED', errorMessage: 'no send result', failedAt: now, reservedUntil: null });
         result.failed += 1;
@@ -182,33 +200,84 @@ export class InMemoryTenantStores implements TenantStores<OutboundMessageStore> 
   }
 }
 
-/** Keeps every published message in order; `failures` makes that many next publish calls fail. */
+/** How the next publish call fails part-way, as SqsEventPublisher does when a SendMessageBatch call throws. */
+export interface PartialFailure {
+  /** The first messages, confirmed by SQS. */
+  queued: number;
+  /** The next ones went in the call that threw. */
+  ambiguous: number;
+  /** Whether the ambiguous ones did reach the queue (the answer was lost) or not (the request was). */
+  ambiguousLanded: boolean;
+}
+
+/**
+ * Keeps every message that reached the queue, in order, dropping a repeated deduplication id as SQS
+ * does within its window. `failures` makes that many next calls fail with nothing queued;
+ * `partialFailure` makes the next call fail part-way; both throw the real QueuePublishError.
+ */
 export class RecordingPublisher implements EventPublisher {
   readonly published: { queue: QueueRole; message: QueueMessage }[] = [];
   readonly calls: number[] = [];
+  /** Deduplication ids of every call, accepted or not. */
+  readonly sent: string[][] = [];
   failures = 0;
+  partialFailure: PartialFailure | undefined;
+  /** When set, the next call throws this instead (a publisher that says nothing about its messages). */
+  opaqueFailure: Error | undefined;
   /** Runs on every call, before it succeeds or fails (e.g. time spent talking to SQS). */
   onPublish: () => void = () => undefined;
 
   async publish(queue: QueueRole, messages: readonly QueueMessage[]): Promise<void> {
     this.calls.push(messages.length);
+    this.sent.push(messages.map((message) => message.deduplicationId));
     this.onPublish();
     await Promise.resolve();
+    const ids = messages.map((message) => message.deduplicationId);
+    if (this.opaqueFailure !== undefined) {
+      const failure = this.opaqueFailure;
+      this.opaqueFailure = undefined;
+      throw failure;
+    }
     if (this.failures > 0) {
       this.failures -= 1;
-      throw new GatewayError('QUEUE_PUBLISH_FAILED', `${messages.length} of ${messages.length} messages were not queued`, { retryable: true });
+      throw new QueuePublishError(queue, { queued: [], ambiguous: [], notQueued: ids }, 'InternalError', { retryable: true });
     }
-    for (const message of messages) this.published.push({ queue, message });
+    const partial = this.partialFailure;
+    if (partial !== undefined) {
+      this.partialFailure = undefined;
+      const landed = partial.queued + (partial.ambiguousLanded ? partial.ambiguous : 0);
+      messages.slice(0, landed).forEach((message) => this.accept(queue, message));
+      throw new QueuePublishError(
+        queue,
+        { queued: ids.slice(0, partial.queued), ambiguous: ids.slice(partial.queued, partial.queued + partial.ambiguous), notQueued: ids.slice(partial.queued + partial.ambiguous) },
+        'SendMessageBatch failed',
+        { retryable: true, cause: new Error('socket hang up') },
+      );
+    }
+    messages.forEach((message) => this.accept(queue, message));
   }
 
   bodies(): Record<string, unknown>[] {
     return this.published.map(({ message }) => JSON.parse(message.body) as Record<string, unknown>);
   }
+
+  private accept(queue: QueueRole, message: QueueMessage): void {
+    if (this.published.some((entry) => entry.message.deduplicationId === message.deduplicationId)) return;
+    this.published.push({ queue, message });
+  }
 }
 
-export class FakeCredentials implements Pick<CredentialsClient, 'listTenants'> {
+/**
+ * The credentials client as the collector sees it: `tenants` is the (cached) tenant list; invalidate()
+ * drops the cache, after which the broker's current list (`brokerTenants`, when set) is answered.
+ */
+export class FakeCredentials implements Pick<CredentialsClient, 'listTenants' | 'invalidate'> {
   unavailable = false;
   asked = 0;
+  invalidations = 0;
+  brokerTenants: TenantSummaryV1[] | undefined;
+  /** Runs on invalidate() (e.g. the broker becoming unreachable). */
+  onInvalidate: () => void = () => undefined;
 
   constructor(public tenants: TenantSummaryV1[]) {}
 
@@ -217,6 +286,12 @@ export class FakeCredentials implements Pick<CredentialsClient, 'listTenants'> {
     await Promise.resolve();
     if (this.unavailable) throw new CredentialsUnavailableError('broker throttled');
     return this.tenants;
+  }
+
+  invalidate(): void {
+    this.invalidations += 1;
+    if (this.brokerTenants !== undefined) this.tenants = this.brokerTenants;
+    this.onInvalidate();
   }
 }
 

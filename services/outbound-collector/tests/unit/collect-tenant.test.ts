@@ -145,6 +145,146 @@ describe('collectTenant', () => {
     });
   });
 
+  describe('one row at a time', () => {
+    it('fails a row whose check throws as INVALID_MESSAGE and queues the rest of the batch', async () => {
+      // Prepare: the driver hands back row 2 with a lease end that is not a date
+      const { acme, publisher, run } = setup();
+      acme.insert({ toId: ALICE, message: textMessage('one') });
+      acme.insert({ toId: BOB, message: textMessage('two') });
+      acme.insert({ toId: ALICE, message: textMessage('three') });
+      acme.onLease = (row) => (row.id === '2' ? { ...row, reservedUntil: new Date(Number.NaN) } : row);
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(publisher.bodies().map((body) => body.rowId)).toEqual(['1', '3']);
+      expect(acme.row('2')).toMatchObject({
+        status: 'failed',
+        errorCode: 'INVALID_MESSAGE',
+        errorMessage: 'the row could not be turned into a queue message (RangeError)',
+      });
+      expect(summary).toMatchObject({ queued: 2, failed: 1, stoppedBy: 'deadline' });
+    });
+
+    it('logs a row that cannot be marked failed, leaves it to its lease, and goes on with the others', async () => {
+      // Prepare
+      const { acme, publisher, run, lines, clock } = setup();
+      acme.insert({ toId: ALICE, message: '{"type":"text","text":' });
+      acme.insert({ toId: BOB, message: JSON.stringify({ type: 'poll', poll: {} }) });
+      acme.insert({ toId: ALICE, message: textMessage('after') });
+      acme.unfailable.add('1');
+      const leaseEnd = new Date(clock.now().getTime() + 600_000);
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(acme.rows.map((row) => [row.id, row.status, row.errorCode])).toEqual([
+        ['1', 'pending', null],
+        ['2', 'failed', 'INVALID_MESSAGE'],
+        ['3', 'queued', null],
+      ]);
+      expect(acme.row('1')).toMatchObject({ attempts: 1, reservedUntil: leaseEnd });
+      expect(publisher.bodies().map((body) => body.rowId)).toEqual(['3']);
+      expect(summary).toMatchObject({ failed: 1, leftLeased: 1, queued: 1, stoppedBy: 'deadline' });
+      expect(lines.find((line) => line.msg === 'outbound row could not be failed; left to its lease')).toMatchObject({
+        level: 50,
+        rowId: '1',
+        rowCode: 'INVALID_MESSAGE',
+        code: 'TENANT_DB_REJECTED',
+      });
+    });
+
+    it('fails a pending row leased beyond the maximum attempts instead of queueing it', async () => {
+      // Prepare: row 1 was leased five times already (runs that died before queueing it), row 2 four times
+      const { acme, publisher, run } = setup({ maxAttempts: 5 });
+      acme.insert({ toId: ALICE, message: textMessage('tried five times') });
+      acme.insert({ toId: BOB, message: textMessage('tried four times') });
+      acme.row('1').attempts = 5;
+      acme.row('2').attempts = 4;
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(publisher.published.map(({ message }) => message.deduplicationId)).toEqual(['outbound:acme:2:5']);
+      expect(acme.row('1')).toMatchObject({
+        status: 'failed',
+        attempts: 6,
+        errorCode: 'SEND_ATTEMPTS_EXHAUSTED',
+        errorMessage: 'gave up after 5 attempts: leased again as attempt 6',
+        reservedUntil: null,
+      });
+      expect(acme.row('2')).toMatchObject({ status: 'queued', attempts: 5 });
+      expect(summary).toMatchObject({ failed: 1, queued: 1 });
+    });
+  });
+
+  describe('channels onboarded since the tenant list was cached', () => {
+    const NEW_CHANNEL = '100000000000009';
+
+    it('asks the broker again, after dropping the cache, before failing a row as UNKNOWN_CHANNEL', async () => {
+      // Prepare: the cached list predates the new number; the broker knows it
+      const { acme, publisher, run, credentials } = setup();
+      credentials.brokerTenants = [acmeTenant({ channels: [...acmeTenant().channels, { provider: 'meta', channelId: NEW_CHANNEL }] })];
+      acme.insert({ toId: ALICE, channelId: NEW_CHANNEL, message: textMessage('first message on the new number') });
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(credentials.invalidations).toBe(1);
+      expect(publisher.bodies()).toEqual([expect.objectContaining({ rowId: '1', provider: 'meta', channelId: NEW_CHANNEL })]);
+      expect(acme.row('1').status).toBe('queued');
+      expect(summary).toMatchObject({ queued: 1, failed: 0 });
+    });
+
+    it('asks once per run: a channel the fresh list lacks too is failed, now and later in the run', async () => {
+      // Prepare: one unknown channel now, another after the first pause
+      const { acme, run, credentials, clock } = setup();
+      acme.insert({ toId: ALICE, channelId: '199999999999999', message: textMessage('foreign') });
+      clock.onPause = (pause) => {
+        if (pause === 1) acme.insert({ toId: BOB, channelId: '188888888888888', message: textMessage('foreign too') });
+      };
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(credentials.invalidations).toBe(1);
+      expect(acme.rows.map((row) => [row.status, row.errorCode])).toEqual([
+        ['failed', 'UNKNOWN_CHANNEL'],
+        ['failed', 'UNKNOWN_CHANNEL'],
+      ]);
+      expect(summary).toMatchObject({ failed: 2 });
+    });
+
+    it('keeps a row on an unknown channel pending, without failing it, while the broker cannot be asked again', async () => {
+      // Prepare
+      const { acme, publisher, run, credentials, lines } = setup();
+      credentials.onInvalidate = () => {
+        credentials.unavailable = true;
+      };
+      acme.insert({ toId: ALICE, channelId: NEW_CHANNEL, message: textMessage('new number') });
+      acme.insert({ toId: BOB, message: textMessage('known number') });
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(credentials.invalidations).toBe(1);
+      expect(acme.row('1')).toMatchObject({ status: 'pending', attempts: 0, reservedUntil: null, errorCode: null });
+      expect(acme.row('2').status).toBe('queued');
+      expect(publisher.bodies().map((body) => body.rowId)).toEqual(['2']);
+      expect(summary).toMatchObject({ failed: 0, queued: 1, stoppedBy: 'deadline' });
+      expect(summary.released).toBeGreaterThanOrEqual(1);
+      expect(lines.find((line) => line.msg === 'tenant list not refreshed; rows on unknown channels stay pending')).toMatchObject({
+        code: 'CREDENTIALS_UNAVAILABLE',
+      });
+    });
+  });
+
   describe('enqueue failures', () => {
     it('releases the leases of a batch the queue did not take, and enqueues it again under the same attempt', async () => {
       // Prepare
@@ -164,12 +304,105 @@ describe('collectTenant', () => {
         ['queued', 1],
       ]);
       expect(clock.pauses[0]).toBe(100);
-      expect(summary).toMatchObject({ leased: 4, queued: 2, released: 2, failed: 0 });
-      expect(lines.find((line) => line.msg === 'outbound rows not queued; leases released')).toMatchObject({
+      expect(summary).toMatchObject({ leased: 4, queued: 2, ambiguous: 0, released: 2, failed: 0 });
+      expect(lines.find((line) => line.msg === 'outbound publish failed; only rows not on the queue released')).toMatchObject({
         tenantId: 'acme',
         rows: 2,
+        queued: 0,
+        ambiguous: 0,
+        released: 2,
         code: 'QUEUE_PUBLISH_FAILED',
       });
+    });
+
+    it('after a publish that failed part-way, releases only the rows certainly not queued; the queued and the ambiguous ones are marked queued', async () => {
+      // Prepare: six conversations; the publish confirms two, its failing call carried two more (which did land), two never went
+      const { acme, publisher, run } = setup();
+      for (let index = 1; index <= 6; index += 1) acme.insert({ toId: `1555000000${index}`, message: textMessage(`m${index}`) });
+      publisher.partialFailure = { queued: 2, ambiguous: 2, ambiguousLanded: true };
+
+      // Act
+      const failedRun = await run();
+      const rowsAfterFailure = acme.rows.map((row) => [row.id, row.status, row.attempts, row.reservedUntil === null]);
+      const nextRun = await run();
+
+      // Assert: rows 5 and 6 are released and published again under the same attempt; rows 1 to 4 are not touched again
+      expect(rowsAfterFailure).toEqual([
+        ['1', 'queued', 1, false],
+        ['2', 'queued', 1, false],
+        ['3', 'queued', 1, false],
+        ['4', 'queued', 1, false],
+        ['5', 'pending', 0, true],
+        ['6', 'pending', 0, true],
+      ]);
+      expect(failedRun).toMatchObject({ leased: 6, queued: 2, ambiguous: 2, released: 2, stoppedBy: 'publish-ambiguous' });
+      expect(publisher.sent).toEqual([
+        ['outbound:acme:1:1', 'outbound:acme:2:1', 'outbound:acme:3:1', 'outbound:acme:4:1', 'outbound:acme:5:1', 'outbound:acme:6:1'],
+        ['outbound:acme:5:1', 'outbound:acme:6:1'],
+      ]);
+      expect(nextRun).toMatchObject({ leased: 2, queued: 2, stoppedBy: 'deadline' });
+      expect(acme.rows.map((row) => [row.id, row.status, row.attempts])).toEqual(['1', '2', '3', '4', '5', '6'].map((id) => [id, 'queued', 1]));
+    });
+
+    it('ends the run after a publish that left rows ambiguous, so a failing queue strands at most one batch per run', async () => {
+      // Prepare: every publish fails without saying what it queued
+      const { acme, publisher, run, clock } = setup({ batchSize: 100 });
+      for (let index = 0; index < 300; index += 1) acme.insert({ toId: `1555000${index}`, message: textMessage(`m${index}`) });
+      publisher.onPublish = () => {
+        publisher.opaqueFailure = new Error('socket hang up');
+      };
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(summary).toMatchObject({ polls: 1, leased: 100, ambiguous: 100, stoppedBy: 'publish-ambiguous' });
+      expect(acme.rows.filter((row) => row.status === 'pending' && row.attempts === 0)).toHaveLength(200);
+      expect(clock.pauses).toEqual([]);
+    });
+
+    it('leaves an ambiguous row that did not reach the queue to the reaper, which requeues it under a new attempt after lease and grace', async () => {
+      // Prepare: the failing call carried rows 2 and 3 and never reached SQS
+      const { acme, publisher, run, clock } = setup({ leaseSeconds: 600, reapGraceSeconds: 1_800 });
+      for (let index = 1; index <= 3; index += 1) acme.insert({ toId: `1555000000${index}`, message: textMessage(`m${index}`) });
+      publisher.partialFailure = { queued: 1, ambiguous: 2, ambiguousLanded: false };
+      const firstRun = await run();
+      const queuedAfterFirstRun = publisher.published.map(({ message }) => message.deduplicationId);
+
+      // Act: the next run after the lease and the grace have passed (no send result came for any row: there is no sender here)
+      clock.advance((600 + 1_800 + 1) * 1000);
+      const secondRun = await run();
+
+      // Assert
+      expect(firstRun).toMatchObject({ queued: 1, ambiguous: 2, released: 0, stoppedBy: 'publish-ambiguous' });
+      expect(queuedAfterFirstRun).toEqual(['outbound:acme:1:1']);
+      expect(secondRun.reaped).toBe(3);
+      expect(publisher.published.map(({ message }) => message.deduplicationId)).toEqual([
+        'outbound:acme:1:1',
+        'outbound:acme:1:2',
+        'outbound:acme:2:2',
+        'outbound:acme:3:2',
+      ]);
+    });
+
+    it('releases nothing when the publish fails without saying which messages it queued', async () => {
+      // Prepare
+      const { acme, publisher, run, lines } = setup();
+      acme.insert({ toId: ALICE, message: textMessage('one') });
+      acme.insert({ toId: BOB, message: textMessage('two') });
+      publisher.opaqueFailure = new Error('unexpected');
+
+      // Act
+      const summary = await run();
+
+      // Assert
+      expect(publisher.calls).toEqual([2]);
+      expect(acme.rows.map((row) => [row.status, row.attempts])).toEqual([
+        ['queued', 1],
+        ['queued', 1],
+      ]);
+      expect(summary).toMatchObject({ queued: 0, ambiguous: 2, released: 0 });
+      expect(lines.find((line) => line.msg === 'outbound publish failed; only rows not on the queue released')).toMatchObject({ ambiguous: 2, code: 'UNEXPECTED' });
     });
   });
 
@@ -232,28 +465,33 @@ describe('collectTenant', () => {
   });
 
   describe('reaping', () => {
-    it('reaps expired queued leases once, before leasing: requeued rows go out under a new attempt, exhausted ones fail', async () => {
+    it('reaps queued leases that ended more than the grace ago, once, before leasing: requeued rows go out under a new attempt, exhausted ones fail', async () => {
       // Prepare
-      const { acme, publisher, run, clock } = setup({ maxAttempts: 5 });
-      const expired = new Date(clock.now().getTime() - 1);
-      const live = new Date(clock.now().getTime() + 60_000);
+      const { acme, publisher, run, clock } = setup({ maxAttempts: 5, reapGraceSeconds: 1_800 });
+      const now = clock.now().getTime();
+      const pastGrace = new Date(now - 1_800_000 - 1);
+      const withinGrace = new Date(now - 1_800_000 + 1);
+      const live = new Date(now + 60_000);
       acme.insert({ toId: ALICE, message: textMessage('lost once') });
       acme.insert({ toId: BOB, message: textMessage('lost five times') });
       acme.insert({ toId: ALICE, channelId: WHAPI_CHANNEL, message: textMessage('still with the sender') });
-      Object.assign(acme.row('1'), { status: 'queued', attempts: 1, reservedUntil: expired });
-      Object.assign(acme.row('2'), { status: 'queued', attempts: 5, reservedUntil: expired });
+      acme.insert({ toId: BOB, channelId: WHAPI_CHANNEL, message: textMessage('send result still on its way') });
+      Object.assign(acme.row('1'), { status: 'queued', attempts: 1, reservedUntil: pastGrace });
+      Object.assign(acme.row('2'), { status: 'queued', attempts: 5, reservedUntil: pastGrace });
       Object.assign(acme.row('3'), { status: 'queued', attempts: 1, reservedUntil: live });
+      Object.assign(acme.row('4'), { status: 'queued', attempts: 1, reservedUntil: withinGrace });
 
       // Act
       const summary = await run();
 
       // Assert
-      expect(acme.calls.filter((call) => call === 'reapExpiredLeases')).toHaveLength(1);
+      expect(acme.reapCalls).toEqual([{ now: new Date(now), expiredBefore: new Date(now - 1_800_000), maxAttempts: 5 }]);
       expect(acme.calls[0]).toBe('reapExpiredLeases');
       expect(publisher.published.map(({ message }) => message.deduplicationId)).toEqual(['outbound:acme:1:2']);
       expect(acme.rows.map((row) => [row.status, row.attempts, row.errorCode])).toEqual([
         ['queued', 2, null],
         ['failed', 5, 'SEND_ATTEMPTS_EXHAUSTED'],
+        ['queued', 1, null],
         ['queued', 1, null],
       ]);
       expect(summary.reaped).toBe(2);
@@ -270,7 +508,7 @@ describe('collectTenant', () => {
       const summary = await run();
 
       // Assert
-      expect(summary).toEqual({ leased: 0, queued: 0, failed: 0, released: 0, reaped: 0, polls: 0, stoppedBy: 'error' });
+      expect(summary).toEqual({ leased: 0, queued: 0, ambiguous: 0, failed: 0, released: 0, leftLeased: 0, reaped: 0, polls: 0, stoppedBy: 'error' });
       expect(lines.find((line) => line.msg === 'tenant collect run failed')).toMatchObject({ level: 50, tenantId: 'acme', code: 'TENANT_DB_UNAVAILABLE' });
       expect(clock.pauses).toEqual([]);
     });

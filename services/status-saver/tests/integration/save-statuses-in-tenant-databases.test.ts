@@ -202,25 +202,84 @@ describe.each(TARGETS)('status-saver on a $name tenant database', (target) => {
     expect(await eventsOf(whapiId)).toEqual(['pending', 'sent']);
   });
 
-  it("marks rows failed on failed and unknown send results, and leaves a row alone for another attempt's result", async () => {
-    const [failed, unknown, other] = await queuedRows(['15550005001', '15550005002', '15550005003']);
-    if (failed === undefined || unknown === undefined || other === undefined) throw new Error('rows missing');
+  it("marks rows failed on failed and unknown send results, leaves a row alone for another attempt's failure, and takes another attempt's acceptance", async () => {
+    const [failed, unknown, other, acceptedElsewhere] = await queuedRows(['15550005001', '15550005002', '15550005003', '15550005004']);
+    if (failed === undefined || unknown === undefined || other === undefined || acceptedElsewhere === undefined) throw new Error('rows missing');
     const { handler } = setupHandler();
 
     const response = await handler({
       Records: [
         recordOf(sendResult({ tenantId: 'tenant-up', rowId: failed.id, attempt: failed.attempt }, failedOutcome('131026', 'Message undeliverable'))),
         recordOf(sendResult({ tenantId: 'tenant-up', rowId: unknown.id, attempt: unknown.attempt }, unknownOutcome())),
-        recordOf(sendResult({ tenantId: 'tenant-up', rowId: other.id, attempt: other.attempt + 1 }, sentOutcome(`wamid.STALE-${other.id}`))),
+        recordOf(sendResult({ tenantId: 'tenant-up', rowId: other.id, attempt: other.attempt + 1 }, failedOutcome('131026', 'Message undeliverable'))),
+        // An acceptance is proof whatever attempt sent it
+        recordOf(sendResult({ tenantId: 'tenant-up', rowId: acceptedElsewhere.id, attempt: acceptedElsewhere.attempt + 1 }, sentOutcome(`wamid.OTHER-${acceptedElsewhere.id}`))),
       ],
     });
 
     expect(response.batchItemFailures).toEqual([]);
     expect(await up.findOutboundMessage(failed.id)).toMatchObject({ status: 'failed', errorCode: '131026', errorMessage: 'Message undeliverable' });
     expect(await up.findOutboundMessage(unknown.id)).toMatchObject({ status: 'failed', errorCode: 'SEND_OUTCOME_UNKNOWN' });
-    expect(await up.findOutboundMessage(other.id)).toMatchObject({ status: 'queued', providerMessageId: null });
+    expect(await up.findOutboundMessage(other.id)).toMatchObject({ status: 'queued', providerMessageId: null, errorCode: null });
+    expect(await up.findOutboundMessage(acceptedElsewhere.id)).toMatchObject({ status: 'sent', providerMessageId: `wamid.OTHER-${acceptedElsewhere.id}` });
     expect(await eventsOf(`outbound:${failed.id}:${failed.attempt}`)).toEqual(['failed']);
     expect(await eventsOf(`outbound:${unknown.id}:${unknown.attempt}`)).toEqual(['unknown']);
+  });
+
+  it('reconciles ambiguous sends from Meta receipts whose callback data names the row (any attempt), and leaves a real failure alone', async () => {
+    // Prepare: four queued rows whose sends all timed out after the request went out
+    const [before, after, otherAttempt, realFailure] = await queuedRows(['15550007001', '15550007002', '15550007003', '15550007004']);
+    if (before === undefined || after === undefined || otherAttempt === undefined || realFailure === undefined) throw new Error('rows missing');
+    const wamidOf = (rowId: string): string => `wamid.RECONCILED-${target.name}-${rowId}`;
+    const receiptsOf = (row: { id: string; attempt: number }, attempt = row.attempt): SQSRecord[] =>
+      (
+        [
+          ['sent', SENT_AT],
+          ['delivered', DELIVERED_AT],
+          ['read', READ_AT],
+        ] as const
+      ).map(([status, timestamp]) =>
+        recordOf(metaReceipt('tenant-up', { id: wamidOf(row.id), status, timestamp, callbackData: `outbound:${row.id}:${attempt}` })),
+      );
+    const unknownResultOf = (row: { id: string; attempt: number; toId: string }): SQSRecord =>
+      recordOf({ ...sendResult({ tenantId: 'tenant-up', rowId: row.id, attempt: row.attempt }, unknownOutcome()), contactId: row.toId });
+    const { handler, lines } = setupHandler();
+
+    // Act: `before`'s receipts land before its unknown result, the others' after theirs
+    const responses = [
+      await handler({ Records: receiptsOf(before) }),
+      await handler({
+        Records: [
+          unknownResultOf(before),
+          unknownResultOf(after),
+          unknownResultOf(otherAttempt),
+          recordOf(sendResult({ tenantId: 'tenant-up', rowId: realFailure.id, attempt: realFailure.attempt }, failedOutcome('131026', 'Message undeliverable'))),
+        ],
+      }),
+      await handler({ Records: [...receiptsOf(after), ...receiptsOf(otherAttempt, otherAttempt.attempt + 1), ...receiptsOf(realFailure)] }),
+    ];
+
+    // Assert: the receipts naming another attempt prove that attempt went out: its row is reconciled too
+    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
+    for (const row of [before, after, otherAttempt]) {
+      expect(await up.findOutboundMessage(row.id)).toMatchObject({
+        status: 'read',
+        provider: 'meta',
+        channelId: META_CHANNEL,
+        providerMessageId: wamidOf(row.id),
+        sentAt: at(SENT_AT),
+        deliveredAt: at(DELIVERED_AT),
+        readAt: at(READ_AT),
+        errorCode: null,
+        errorMessage: null,
+        failedAt: null,
+        reservedUntil: null,
+      });
+      expect(await eventsOf(wamidOf(row.id))).toEqual(['delivered', 'read', 'sent']);
+    }
+    expect(await up.findOutboundMessage(realFailure.id)).toMatchObject({ status: 'failed', errorCode: '131026', providerMessageId: null });
+    expect(await eventsOf(`outbound:${before.id}:${before.attempt}`)).toEqual(['unknown']);
+    expect(lines.filter((line) => line.msg === 'sent message reconciled from a receipt').map((line) => line.rowId)).toEqual([before.id, after.id, otherAttempt.id]);
   });
 
   it("fails only the dead tenant's records (partial batch failure) while the other tenant's records apply", async () => {

@@ -34,6 +34,8 @@ export interface ReceiptOverrides {
   status?: string;
   /** Unix seconds, as the providers send it. */
   timestamp?: number;
+  /** Meta's `biz_opaque_callback_data` echo (the sender passes `outbound:{rowId}:{attempt}`). */
+  callbackData?: string;
 }
 
 const receiptEvent = (
@@ -59,6 +61,7 @@ const withOverrides = (item: Json, overrides: ReceiptOverrides): Json => ({
   ...(overrides.id === undefined ? {} : { id: overrides.id }),
   ...(overrides.status === undefined ? {} : { status: overrides.status }),
   ...(overrides.timestamp === undefined ? {} : { timestamp: String(overrides.timestamp) }),
+  ...(overrides.callbackData === undefined ? {} : { biz_opaque_callback_data: overrides.callbackData }),
 });
 
 /** A receipt.v1 event for a Meta status item (a recorded fixture, optionally re-aimed), as the receiver queues it. */

@@ -1,6 +1,6 @@
 import { OUTBOUND_STATUS_RANK, type OutboundStatus, type Provider } from '@wagw/contracts';
 import { TenantDatabaseUnavailableError } from '@wagw/core/errors';
-import type { Clock, ReceiptUpdate, SendResultUpdate, StatusEventRow, StatusStore, TenantStores } from '@wagw/core/ports';
+import type { Clock, ReceiptUpdate, SendResultUpdate, SentMessageClaim, StatusEventRow, StatusStore, TenantStores } from '@wagw/core/ports';
 
 /** The wa_outbound_messages columns the status-saver touches. */
 export interface OutboundRow {
@@ -22,10 +22,23 @@ export interface OutboundRow {
 
 const rank = (status: OutboundStatus): number => OUTBOUND_STATUS_RANK[status];
 
+/** Failures an acceptance (a send result or a Meta receipt naming the row) heals: the gateway only lacked an answer. */
+const NO_ANSWER_CODES = new Set(['SEND_ATTEMPTS_EXHAUSTED', 'SEND_OUTCOME_UNKNOWN']);
+
+/** The event statuses listStatusEvents reads back, and how many at most (as the tenant-db statements). */
+const ROW_STATUS_EVENTS = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
+const LISTED_EVENTS_LIMIT = 50;
+
+/** A row an acceptance may take: no provider message id yet, waiting or failed for lack of an answer. Any attempt. */
+const acceptsProof = (row: OutboundRow): boolean =>
+  row.providerMessageId === null &&
+  (row.status === 'pending' || row.status === 'queued' || (row.status === 'failed' && row.errorCode !== null && NO_ANSWER_CODES.has(row.errorCode)));
+
 /**
  * One tenant database as the status-saver sees it, with the rules of the design: each method is one
  * atomic statement (as one UPDATE/INSERT under READ COMMITTED), a status only moves to a higher rank,
- * events are unique per (provider, provider_message_id, status).
+ * events are unique per (provider, provider_message_id, status), an acceptance applies whatever attempt
+ * it came from.
  */
 export class InMemoryStatusStore implements StatusStore {
   readonly rows = new Map<string, OutboundRow>();
@@ -66,10 +79,14 @@ export class InMemoryStatusStore implements StatusStore {
 
   async recordStatusEvent(event: StatusEventRow): Promise<'inserted' | 'duplicate'> {
     this.failIfUnavailable();
-    const exists = this.events.some(
+    const existing = this.events.find(
       (recorded) => recorded.provider === event.provider && recorded.providerMessageId === event.providerMessageId && recorded.status === event.status,
     );
-    if (exists) return 'duplicate';
+    if (existing !== undefined) {
+      // A repeat only names the outbound row on an event recorded without one.
+      existing.outboundMessageId ??= event.outboundMessageId;
+      return 'duplicate';
+    }
     this.events.push(structuredClone(event));
     return 'inserted';
   }
@@ -77,7 +94,10 @@ export class InMemoryStatusStore implements StatusStore {
   async applySendResult(result: SendResultUpdate): Promise<'applied' | 'stale'> {
     this.failIfUnavailable();
     const row = this.rows.get(result.row.id);
-    if (row === undefined || row.attempts !== result.row.attempt || (row.status !== 'pending' && row.status !== 'queued')) return 'stale';
+    if (row === undefined) return 'stale';
+    const applies =
+      result.status === 'sent' ? acceptsProof(row) : row.attempts === result.row.attempt && (row.status === 'pending' || row.status === 'queued');
+    if (!applies) return 'stale';
     const common = { provider: result.provider, channelId: row.channelId ?? result.channelId, reservedUntil: null, updatedAt: result.now };
     if (result.status === 'sent') {
       Object.assign(row, common, { status: 'sent', providerMessageId: result.providerMessageId, sentAt: result.at, errorCode: null, errorMessage: null, failedAt: null });
@@ -107,10 +127,37 @@ export class InMemoryStatusStore implements StatusStore {
     return 'applied';
   }
 
+  async claimSentMessage(claim: SentMessageClaim): Promise<'claimed' | 'unchanged'> {
+    this.failIfUnavailable();
+    const row = this.rows.get(claim.row.id);
+    if (
+      row === undefined ||
+      !acceptsProof(row) ||
+      (row.provider !== null && row.provider !== claim.provider) ||
+      (row.channelId !== null && row.channelId !== claim.channelId)
+    ) {
+      return 'unchanged';
+    }
+    Object.assign(row, {
+      status: 'sent',
+      provider: claim.provider,
+      channelId: row.channelId ?? claim.channelId,
+      providerMessageId: claim.providerMessageId,
+      sentAt: row.sentAt ?? claim.occurredAt,
+      reservedUntil: null,
+      errorCode: null,
+      errorMessage: null,
+      failedAt: null,
+      updatedAt: claim.now,
+    });
+    return 'claimed';
+  }
+
   async listStatusEvents(provider: Provider, providerMessageId: string): Promise<StatusEventRow[]> {
     this.failIfUnavailable();
     return this.events
-      .filter((event) => event.provider === provider && event.providerMessageId === providerMessageId)
+      .filter((event) => event.provider === provider && event.providerMessageId === providerMessageId && ROW_STATUS_EVENTS.has(event.status))
+      .slice(0, LISTED_EVENTS_LIMIT)
       .map((event) => structuredClone(event));
   }
 

@@ -2,6 +2,7 @@ import type { SQSEvent } from 'aws-lambda';
 import type * as HandlerModule from '../../src/handler';
 
 const ENV = {
+  STATUS_EVENTS_QUEUE_URL: 'http://127.0.0.1:9/000000000000/status-events.fifo',
   CREDENTIALS_BROKER_FUNCTION: 'wagw-credentials-broker',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   LOG_LEVEL: 'silent',

@@ -82,15 +82,60 @@ describe('a send result', () => {
     expect(store.events).toEqual([expect.objectContaining({ providerMessageId: `outbound:${ROW}:1`, status: 'unknown', errorCode: 'SEND_OUTCOME_UNKNOWN' })]);
   });
 
-  it('leaves the row alone when it comes from an attempt the row no longer holds, but still records it', async () => {
+  it('applies an acceptance from an attempt the row no longer holds: the provider took the message, whichever attempt sent it', async () => {
     const { store, save } = setup();
     store.addQueuedRow(ROW, 2);
 
     const outcome = await save(sent(1, 'wamid.OLD-ATTEMPT'));
 
-    expect(outcome).toBe('stale');
-    expect(store.row(ROW)).toMatchObject({ status: 'queued', providerMessageId: null, attempts: 2 });
+    expect(outcome).toBe('applied');
+    expect(store.row(ROW)).toMatchObject({ status: 'sent', providerMessageId: 'wamid.OLD-ATTEMPT', attempts: 2, reservedUntil: null });
     expect(store.events).toEqual([expect.objectContaining({ providerMessageId: 'wamid.OLD-ATTEMPT', status: 'sent', outboundMessageId: ROW })]);
+  });
+
+  it('leaves the row alone when a failure comes from an attempt the row no longer holds, but still records it', async () => {
+    const { store, save } = setup();
+    store.addQueuedRow(ROW, 2);
+
+    const outcome = await save(sendResult({ tenantId: TENANT, rowId: ROW, attempt: 1 }, failedOutcome('131026', 'Message undeliverable')));
+
+    expect(outcome).toBe('stale');
+    expect(store.row(ROW)).toMatchObject({ status: 'queued', errorCode: null, attempts: 2 });
+    expect(store.events).toEqual([expect.objectContaining({ providerMessageId: `outbound:${ROW}:1`, status: 'failed', outboundMessageId: ROW })]);
+  });
+
+  it.each(['SEND_ATTEMPTS_EXHAUSTED', 'SEND_OUTCOME_UNKNOWN'])(
+    'heals a row the gateway failed only for lack of an answer (%s) when the acceptance arrives late',
+    async (code) => {
+      const { store, save } = setup();
+      store.addQueuedRow(ROW, 1, { status: 'failed', errorCode: code, errorMessage: 'no answer', reservedUntil: null });
+
+      const outcome = await save(sent());
+
+      expect(outcome).toBe('applied');
+      expect(store.row(ROW)).toMatchObject({ status: 'sent', providerMessageId: WAMID, errorCode: null, errorMessage: null, failedAt: null });
+    },
+  );
+
+  it('never heals a row the provider refused', async () => {
+    const { store, save } = setup();
+    store.addQueuedRow(ROW);
+    await save(sendResult({ tenantId: TENANT, rowId: ROW }, failedOutcome('131026', 'Message undeliverable')));
+
+    const outcome = await save(sent());
+
+    expect(outcome).toBe('stale');
+    expect(store.row(ROW)).toMatchObject({ status: 'failed', errorCode: '131026', providerMessageId: null });
+  });
+
+  it("names the row on the 'sent' event a receipt recorded first", async () => {
+    const { store, save } = setup();
+    store.addQueuedRow(ROW);
+    await save(receipt('sent', SENT_AT));
+
+    await save(sent());
+
+    expect(store.events).toEqual([expect.objectContaining({ providerMessageId: WAMID, status: 'sent', outboundMessageId: ROW, occurredAt: at(SENT_AT) })]);
   });
 
   it('leaves the row alone when it is redelivered after the row moved on', async () => {
@@ -282,14 +327,26 @@ describe('receipts that arrive before their send result', () => {
     expect(store.row(ROW)).toMatchObject({ status: 'read', readAt: at(READ_AT) });
   });
 
-  it('of another attempt never touch the row', async () => {
+  it("of another attempt land on the row with that attempt's acceptance (proof the message went out)", async () => {
     const { store, save } = setup();
     store.addQueuedRow(ROW, 2);
     await save(receipt('read', READ_AT, 'wamid.OLD-ATTEMPT'));
 
     await save(sent(1, 'wamid.OLD-ATTEMPT'));
 
-    expect(store.row(ROW)).toMatchObject({ status: 'queued', readAt: null });
+    expect(store.row(ROW)).toMatchObject({ status: 'read', providerMessageId: 'wamid.OLD-ATTEMPT', attempts: 2, readAt: at(READ_AT) });
+  });
+
+  it('never touch a row that carries the wamid of another attempt', async () => {
+    const { store, save } = setup();
+    store.addQueuedRow(ROW, 2);
+    await save(sent(2, 'wamid.NEW-ATTEMPT'));
+    await save(receipt('read', READ_AT, 'wamid.OLD-ATTEMPT'));
+
+    const outcome = await save(sent(1, 'wamid.OLD-ATTEMPT'));
+
+    expect(outcome).toBe('stale');
+    expect(store.row(ROW)).toMatchObject({ status: 'sent', providerMessageId: 'wamid.NEW-ATTEMPT', readAt: null });
   });
 });
 

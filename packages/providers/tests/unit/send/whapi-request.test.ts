@@ -221,9 +221,23 @@ describe('toWhapiRequest: details', () => {
   });
 
   it('escapes the reacted-to message id in the path', () => {
-    const translation = translate(TO, { type: 'reaction', reaction: { message_id: 'a/b c', emoji: '❤️' } });
+    const translation = translate(TO, { type: 'reaction', reaction: { message_id: 'a/b+c=@d', emoji: '❤️' } });
 
-    expect(translation).toMatchObject({ ok: true, request: { path: '/messages/a%2Fb%20c/reaction' } });
+    expect(translation).toMatchObject({ ok: true, request: { path: '/messages/a%2Fb%2Bc%3D%40d/reaction' } });
+  });
+
+  it.each(['..', '.'])('refuses for good to put the dot segment %s in the path, even past the contract', (targetId) => {
+    // Prepare: built directly, as a caller that skipped the contract check would
+    const reaction = { type: 'reaction', reaction: { message_id: targetId, emoji: '👍' } } as OutboundContentV1;
+
+    // Act
+    const translation = toWhapiRequest(TO, reaction);
+
+    // Assert
+    expect(translation).toEqual({
+      ok: false,
+      rejection: { outcome: 'rejected', code: 'INVALID_MESSAGE', message: expect.stringContaining('reaction.message_id'), retry: 'permanent' },
+    });
   });
 });
 
