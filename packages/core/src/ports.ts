@@ -138,9 +138,11 @@ export interface ReapResult {
 /** One tenant's database, as the outbound collector uses it. */
 export interface OutboundMessageStore {
   /**
-   * Leases up to `limit` due rows (status 'pending', not_before passed, no live lease) in one
-   * statement, oldest id first, skipping rows another collector holds: reserved_until = now +
-   * leaseSeconds, attempts + 1. Concurrent callers never get the same row.
+   * Leases up to `limit` due rows in one statement, oldest id first: status 'pending', not_before
+   * passed, no live lease, and no older row of the same conversation (to_id + channel) in flight
+   * ('queued', or 'pending' under a live lease) — so a conversation leaves in id order and waits for
+   * its older rows. Sets reserved_until = now + leaseSeconds, attempts + 1. Leases of one database
+   * run one at a time; concurrent callers never get the same row.
    */
   leaseDueMessages(options: LeaseOptions): Promise<LeasedOutboundRow[]>;
   /** 'pending' → 'queued' (queued_at = now) for rows still held under these attempts. */
@@ -211,8 +213,10 @@ export interface StatusStore {
   /** Appends the event once per (provider, provider_message_id, status). */
   recordStatusEvent(event: StatusEventRow): Promise<'inserted' | 'duplicate'>;
   /**
-   * Applies a send result to the row held under `row.attempt` while it is 'pending' or 'queued'
-   * (one conditional UPDATE); 'stale' when the row has moved on or belongs to another attempt.
+   * Applies a send result (one conditional UPDATE). 'sent' is proof whatever the attempt: it applies
+   * while the row has no provider message id and is 'pending'/'queued' or failed with
+   * SEND_ATTEMPTS_EXHAUSTED/SEND_OUTCOME_UNKNOWN. 'failed' applies only to the row held under
+   * `row.attempt` while 'pending'/'queued'. 'stale' when it did not apply.
    */
   applySendResult(result: SendResultUpdate): Promise<'applied' | 'stale'>;
   /**
@@ -223,10 +227,10 @@ export interface StatusStore {
   applyReceipt(receipt: ReceiptUpdate): Promise<'applied' | 'unchanged' | 'no-row'>;
   /**
    * Puts the receipt's provider message id on the row it names, as a 'sent' row (one conditional
-   * UPDATE): only the row held under `row.attempt`, carrying no provider message id, on the receipt's
-   * provider and channel (or none yet), while it is 'pending'/'queued' or 'failed' with
-   * SEND_OUTCOME_UNKNOWN. 'unchanged' for any other row (another attempt, a real failure, a row that
-   * already has a provider message id).
+   * UPDATE): only a row carrying no provider message id, on the receipt's provider and channel (or
+   * none yet), while it is 'pending'/'queued' or 'failed' with SEND_OUTCOME_UNKNOWN or
+   * SEND_ATTEMPTS_EXHAUSTED (a receipt proves the provider accepted it, whatever the attempt).
+   * 'unchanged' for any other row (a real failure, a row that already has a provider message id).
    */
   claimSentMessage(claim: SentMessageClaim): Promise<'claimed' | 'unchanged'>;
   /** The recorded events of one provider message, oldest first (receipts that arrived before the send result). */
