@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { CliError, resolveCliTargets } from './cli/cli-context';
 import { INBOUND_TABLE, listDlq, listParked, migrate, postSample, printRows, replayDlq, replayParked } from './cli/commands';
 import { positiveInt } from './cli/option-parsers';
+import { printOutbound, sendMessage } from './cli/outbound-commands';
+import type { SendOptions } from './cli/outbound-commands';
 
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -48,6 +50,27 @@ program
   .option('--json', 'every column, as JSON')
   .action(run(async (options: { tenant: string; table: string; limit: number; json?: boolean }) => printRows(await resolveCliTargets(), options, print)));
 
+program
+  .command('send')
+  .description("insert a wa_outbound_messages row as a tenant system would; the gateway sends it")
+  .requiredOption('--tenant <id>', 'tenant id')
+  .requiredOption('--to <id>', 'recipient: phone number / wa_id (Meta) or Whapi chat id')
+  .option('--text <body>', 'a text message')
+  .option('--message <json>', 'the message column as JSON, e.g. \'{"type":"image","image":{"link":"https://…"}}\'')
+  .option('--channel <id>', "sending channel (default: the tenant's default channel)")
+  .option('--not-before <iso>', 'do not send before this instant')
+  .option('--wait', "follow the row until it is 'read' or 'failed'")
+  .option('--wait-seconds <n>', 'give up following after this long', positiveInt, 60)
+  .action(run(async (options: SendOptions) => sendMessage(await resolveCliTargets(), options, print)));
+
+program
+  .command('outbound')
+  .description('print wa_outbound_messages rows with status, timestamps and error')
+  .option('--tenant <id>', 'one tenant (default: every tenant in GATEWAY_CONFIG)')
+  .option('--limit <n>', 'at most this many rows per tenant, oldest first', positiveInt, 100)
+  .option('--json', 'every column, as JSON')
+  .action(run(async (options: { tenant?: string; limit: number; json?: boolean }) => printOutbound(await resolveCliTargets(), options, print)));
+
 const parked = program.command('parked').description('events for channels that belonged to no tenant when they arrived');
 parked
   .command('list')
@@ -64,13 +87,13 @@ parked
 const dlq = program.command('dlq').description('dead-letter queues');
 dlq
   .command('list')
-  .requiredOption('--queue <role>', 'inbound-events | status-events | media-jobs')
+  .requiredOption('--queue <role>', 'inbound-events | status-events | media-jobs | outbound-messages')
   .option('--max <n>', 'show at most this many', positiveInt, 50)
   .action(run(async (options: { queue: string; max: number }) => listDlq(await resolveCliTargets(), options, print)));
 dlq
   .command('replay')
   .description('move dead letters back to their source queue (same group, new dedup id), then delete them')
-  .requiredOption('--queue <role>', 'inbound-events | status-events | media-jobs')
+  .requiredOption('--queue <role>', 'inbound-events | status-events | media-jobs | outbound-messages')
   .option('--max <n>', 'at most this many', positiveInt)
   .action(run(async (options: { queue: string; max?: number }) => replayDlq(await resolveCliTargets(), options, print)));
 

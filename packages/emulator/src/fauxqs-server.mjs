@@ -54,6 +54,30 @@ if (persistence) {
 const app = buildApp({ logger: false, stores: { sqsStore, snsStore, s3Store } });
 if (persistence) app.addHook('preClose', () => persistence.close());
 
+// Request counts, for benchmarks: every SQS call by action and queue name, every S3 call by method.
+// Counted at the emulator, so they cover every client (services, pollers, tools) without touching them.
+let counts = { sqs: {}, s3: {} };
+const bump = (table, key, sub) => {
+  table[key] ??= {};
+  table[key][sub] = (table[key][sub] ?? 0) + 1;
+};
+app.addHook('preHandler', async (request) => {
+  const path = request.url.split('?')[0];
+  if (path === '/health' || path.startsWith('/_fauxqs') || path.startsWith('/_wagw')) return;
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith('AmazonSQS.')) {
+    const queueUrl = typeof request.body?.QueueUrl === 'string' ? request.body.QueueUrl : '';
+    bump(counts.sqs, target.slice('AmazonSQS.'.length), queueUrl.split('/').pop() || '-');
+  } else {
+    bump(counts.s3, request.method, 'requests');
+  }
+});
+app.get('/_wagw/request-counts', async () => counts);
+app.delete('/_wagw/request-counts', async () => {
+  counts = { sqs: {}, s3: {} };
+  return counts;
+});
+
 let stopping = false;
 const stop = async (exitCode) => {
   if (stopping) return;

@@ -37,6 +37,8 @@ export interface ApiGatewayAdapterOptions {
 export interface ApiGatewayAdapter {
   url: string;
   port: number;
+  /** Handler invocations (one per request that reached the handler). */
+  readonly counters: { invocations: number };
   close(): Promise<void>;
 }
 
@@ -210,6 +212,7 @@ export const startApiGatewayAdapter = async (options: ApiGatewayAdapterOptions):
   const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
   const functionName = options.functionName ?? 'http-api';
   const host = options.host ?? '127.0.0.1';
+  const counters = { invocations: 0 };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request, maxBodyBytes);
@@ -226,6 +229,7 @@ export const startApiGatewayAdapter = async (options: ApiGatewayAdapterOptions):
       httpVersion: request.httpVersion,
     });
     let reply: HttpReply;
+    counters.invocations += 1;
     try {
       reply = fromApiGatewayResult(await options.handler(event, createLambdaContext({ functionName })));
     } catch (error) {
@@ -255,6 +259,7 @@ export const startApiGatewayAdapter = async (options: ApiGatewayAdapterOptions):
   return {
     url: `http://${host}:${port}`,
     port,
+    counters,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -7,3 +7,6 @@ export * from './local-endpoints';
 export * from './local-admin';
 export * from './pglite-paths';
 export * from './service-environment';
+export * from './local-schedule';
+export * from './sandbox-settings';
+export * from './lambda-invoke-server';

@@ -2,16 +2,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { createLambdaContext } from './lambda-context';
 import type { LocalLogger } from './local-logger';
 import { errorFields, silentLogger } from './local-logger';
 
-export type InvokableFunction = (event: unknown) => Promise<unknown>;
+/** A Lambda handler: the event, and a Context whose remaining time counts down from the function's timeout. */
+export type InvokableFunction = (event: unknown, context: Context) => Promise<unknown>;
+
+/** Lambda's default function timeout is 3 s; local functions get more unless told otherwise. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface LambdaInvokeServerOptions {
   /** Default 0: any free port. */
   port?: number;
   /** Handlers by function name. */
   functions: Record<string, InvokableFunction>;
+  /** Function timeouts (what context.getRemainingTimeInMillis counts down from); default 30 s. */
+  timeoutsMs?: Record<string, number>;
   /** Where failures of asynchronous (`Event`) invocations are reported; they have no caller to return to. */
   logger?: LocalLogger;
 }
@@ -20,6 +28,15 @@ export interface LambdaInvokeServer {
   /** `http://127.0.0.1:{port}`: give it to a LambdaClient as `endpoint` (or AWS_ENDPOINT_URL_LAMBDA). */
   endpoint: string;
   port: number;
+  /** Invocations per function name (RequestResponse and Event; DryRun is not an invocation). */
+  readonly invocations: Readonly<Record<string, number>>;
+  /** Serves one more function (one whose handler can only be imported once the endpoint is known). */
+  addFunction(name: string, handler: InvokableFunction, timeoutMs?: number): void;
+  /**
+   * Waits for the running asynchronous invocations. With `cutShort`, their remaining time drops to
+   * zero first, so a handler that watches it (the collector's polling loop) ends at once.
+   */
+  drain(options?: { cutShort?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,7 +118,13 @@ const unhandledBody = (error: unknown): { errorType: string; errorMessage: strin
 export const startLambdaInvokeServer = async (options: LambdaInvokeServerOptions): Promise<LambdaInvokeServer> => {
   const logger = options.logger ?? silentLogger;
   const functions = new Map(Object.entries(options.functions));
-  const running = new Set<Promise<unknown>>();
+  const running = new Map<Promise<unknown>, { at: number }>();
+  const invocations: Record<string, number> = {};
+  const timeoutsMs = new Map(Object.entries(options.timeoutsMs ?? {}));
+  const contextFor = (name: string): { context: Context; deadline: { at: number } } => {
+    const deadline = { at: Date.now() + (timeoutsMs.get(name) ?? DEFAULT_TIMEOUT_MS) };
+    return { context: createLambdaContext({ functionName: name, region: REGION, deadline }), deadline };
+  };
 
   const invoke = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -122,10 +145,12 @@ export const startLambdaInvokeServer = async (options: LambdaInvokeServerOptions
         response.writeHead(204).end();
         return;
       case 'Event': {
-        const run = handler(event)
+        invocations[name] = (invocations[name] ?? 0) + 1;
+        const { context, deadline } = contextFor(name);
+        const run = handler(event, context)
           .catch((error: unknown) => logger.error({ functionName: name, ...errorFields(error) }, 'asynchronous invocation failed'))
           .finally(() => running.delete(run));
-        running.add(run);
+        running.set(run, deadline);
         response.writeHead(202, { 'content-length': '0' }).end();
         return;
       }
@@ -136,9 +161,10 @@ export const startLambdaInvokeServer = async (options: LambdaInvokeServerOptions
     }
 
     const executed = { 'x-amz-executed-version': '$LATEST' };
+    invocations[name] = (invocations[name] ?? 0) + 1;
     let result: unknown;
     try {
-      result = await handler(event);
+      result = await handler(event, contextFor(name).context);
     } catch (error) {
       sendJson(response, 200, unhandledBody(error), { ...executed, 'x-amz-function-error': 'Unhandled' });
       return;
@@ -167,15 +193,29 @@ export const startLambdaInvokeServer = async (options: LambdaInvokeServerOptions
   });
   const { port } = server.address() as AddressInfo;
 
+  const drain = async ({ cutShort = false }: { cutShort?: boolean } = {}): Promise<void> => {
+    // Invocations started while draining (a handler invoking another) are waited for too.
+    while (running.size > 0) {
+      if (cutShort) for (const deadline of running.values()) deadline.at = Math.min(deadline.at, Date.now());
+      await Promise.allSettled([...running.keys()]);
+    }
+  };
+
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    invocations,
+    addFunction: (name, handler, timeoutMs) => {
+      functions.set(name, handler);
+      if (timeoutMs !== undefined) timeoutsMs.set(name, timeoutMs);
+    },
+    drain,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       });
-      await Promise.allSettled([...running]);
+      await drain();
     },
   };
 };

@@ -2,10 +2,11 @@ import { BrokerResponseV1, DatabaseSettingsV1 } from '@wagw/contracts';
 import { isGatewayError } from '@wagw/core/errors';
 import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
 import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
+import type { TenantStore } from '@wagw/tenant-db/tenant-store';
 import * as z from 'zod/mini';
 
 /**
- * Ops requests the running local gateway answers for the CLI (`pnpm gateway rows|migrate`). They run
+ * Ops requests the running local gateway answers for the CLI (`pnpm gateway rows|migrate|send|outbound`). They run
  * inside the gateway process because a PGlite directory may be open in one process only.
  */
 export const LocalAdminRequest = z.discriminatedUnion('op', [
@@ -15,6 +16,23 @@ export const LocalAdminRequest = z.discriminatedUnion('op', [
     limit: z.optional(z.int().check(z.positive(), z.maximum(10_000))),
   }),
   z.object({ op: z.literal('migrate'), tenantId: z.string().check(z.minLength(1)) }),
+  z.object({
+    op: z.literal('insertOutboundMessage'),
+    tenantId: z.string().check(z.minLength(1)),
+    /** null = the tenant's default channel. */
+    channelId: z.nullable(z.string().check(z.minLength(1))),
+    toId: z.string().check(z.minLength(1)),
+    /** The row's `message` text, kept as given (a bad one is reported on the row by the gateway). */
+    message: z.string(),
+    notBefore: z.optional(z.iso.datetime()),
+  }),
+  z.object({
+    op: z.literal('listOutboundMessages'),
+    tenantId: z.string().check(z.minLength(1)),
+    limit: z.optional(z.int().check(z.positive(), z.maximum(10_000))),
+    afterId: z.optional(z.string().check(z.regex(/^\d+$/))),
+  }),
+  z.object({ op: z.literal('findOutboundMessage'), tenantId: z.string().check(z.minLength(1)), id: z.string().check(z.regex(/^\d+$/)) }),
 ]);
 export type LocalAdminRequest = z.infer<typeof LocalAdminRequest>;
 
@@ -29,6 +47,15 @@ const tenantDatabase = async (deps: LocalAdminDependencies, tenantId: string): P
   const response = BrokerResponseV1.parse(await deps.broker({ op: 'getTenantDatabase', tenantId }));
   if (!response.ok) throw Object.assign(new Error(response.error.message), { code: response.error.code });
   return DatabaseSettingsV1.parse(response.result);
+};
+
+const withStore = async <T>(settings: DatabaseSettingsV1, tenantId: string, use: (store: TenantStore) => Promise<T>): Promise<T> => {
+  const store = await createTenantStore(settings, { tenantId });
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
 };
 
 const failure = (error: unknown): LocalAdminResponse => {
@@ -48,14 +75,19 @@ export const createLocalAdminFunction =
       switch (request.op) {
         case 'migrate':
           return { ok: true, result: await migrateTenantDatabase(settings, { tenantId: request.tenantId }) };
-        case 'listInboundMessages': {
-          const store = await createTenantStore(settings, { tenantId: request.tenantId });
-          try {
-            return { ok: true, result: await store.listInboundMessages({ limit: request.limit ?? 100 }) };
-          } finally {
-            await store.close();
-          }
+        case 'listInboundMessages':
+          return { ok: true, result: await withStore(settings, request.tenantId, (store) => store.listInboundMessages({ limit: request.limit ?? 100 })) };
+        case 'insertOutboundMessage': {
+          const { channelId, toId, message, notBefore } = request;
+          const row = { channelId, toId, message, ...(notBefore === undefined ? {} : { notBefore: new Date(notBefore) }) };
+          return { ok: true, result: { id: await withStore(settings, request.tenantId, (store) => store.insertOutboundMessage(row)) } };
         }
+        case 'listOutboundMessages': {
+          const options = { limit: request.limit ?? 100, ...(request.afterId === undefined ? {} : { afterId: request.afterId }) };
+          return { ok: true, result: await withStore(settings, request.tenantId, (store) => store.listOutboundMessages(options)) };
+        }
+        case 'findOutboundMessage':
+          return { ok: true, result: (await withStore(settings, request.tenantId, (store) => store.findOutboundMessage(request.id))) ?? null };
       }
     } catch (error) {
       return failure(error);

@@ -2,7 +2,12 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 
-const QueueUrls = z.object({ 'inbound-events': z.string(), 'status-events': z.string(), 'media-jobs': z.string() });
+const QueueUrls = z.object({
+  'inbound-events': z.string(),
+  'status-events': z.string(),
+  'media-jobs': z.string(),
+  'outbound-messages': z.string(),
+});
 
 /** Where a running local gateway listens; written to `<stateDir>/endpoints.json` for the ops CLI. */
 export const LocalEndpoints = z.object({

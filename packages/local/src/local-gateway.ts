@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BrokerResponseV1, QueueRole } from '@wagw/contracts';
@@ -23,10 +22,20 @@ import type { LocalLogger } from './local-logger';
 import { resolveDatabaseSettings, withResolvedPglitePaths } from './pglite-paths';
 import { startProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
 import type { ProviderSandbox } from '@wagw/provider-sandbox/provider-sandbox';
-import type { SandboxTokens } from '@wagw/provider-sandbox/sandbox-context';
+import type { StatusWebhookSettings } from '@wagw/provider-sandbox/provider-sandbox';
+import type { InvokableFunction } from './lambda-invoke-server';
+import { LocalSchedule } from './local-schedule';
 import { LambdaQueuePoller, functionTimeoutWithin } from './queue-poller';
 import type { SqsLambdaHandler } from './queue-poller';
-import { CREDENTIALS_BROKER_FUNCTION, LOCAL_ADMIN_FUNCTION, LOCAL_REGION, serviceEnvironment } from './service-environment';
+import { sandboxTokensFrom, statusWebhookSecretsFrom, watchedGatewayConfig, whapiChannelsFrom } from './sandbox-settings';
+import {
+  CREDENTIALS_BROKER_FUNCTION,
+  LOCAL_ADMIN_FUNCTION,
+  LOCAL_COLLECTOR_INTERVAL_SECONDS,
+  LOCAL_REGION,
+  OUTBOUND_COLLECTOR_FUNCTION,
+  serviceEnvironment,
+} from './service-environment';
 
 /** Where the Meta/Whapi stand-in listens by default; the demo config's graphBaseUrl points here. */
 export const DEFAULT_SANDBOX_PORT = 4010;
@@ -53,20 +62,50 @@ export interface LocalGatewayOptions {
   logger?: LocalLogger;
   /** LOG_LEVEL for the services; default: the inherited LOG_LEVEL, else 'info'. */
   logLevel?: string;
-  /** Per-function poller settings (inbound-writer, media). */
+  /** Per-function poller settings (inbound-writer, webhook-media, message-sender, status-saver). */
   pollers?: Partial<Record<LocalFunctionName, LocalPollerSettings>>;
+  /**
+   * The outbound collector's schedule: a tick every `intervalSeconds` (default 5), each per-tenant
+   * run polling as long (COLLECTOR_RUN_SECONDS, unless `environment` sets it). `enabled: false`
+   * starts no schedule (a test then drives the collector itself).
+   */
+  collectorSchedule?: { intervalSeconds?: number; enabled?: boolean };
+  /**
+   * How the sandbox posts status webhooks back (delays, shuffling, duplicates…); the receiver URL and
+   * the secrets come from the running gateway and its config.
+   */
+  statusWebhooks?: LocalStatusWebhookSettings;
+  /** Seed of the sandbox's fault PRNG (probability faults), for a reproducible run. */
+  sandboxSeed?: number;
   /** Extra environment for the services (applied last), e.g. MEDIA_MAX_ATTEMPTS. */
   environment?: Record<string, string>;
   /** Per-queue retry settings instead of the defaults (e.g. a short cycle to see a DLQ in tests). */
   queues?: GatewayQueueOverrides;
 }
 
-export type LocalFunctionName = 'inbound-writer' | 'webhook-media';
+/** The status webhook behaviour a caller may choose; local mode supplies the receiver URL and the secrets. */
+export type LocalStatusWebhookSettings = Omit<Partial<StatusWebhookSettings>, 'receiverUrl' | 'metaAppSecretFor' | 'whapiWebhookSecretFor'>;
+
+export type LocalFunctionName = 'inbound-writer' | 'webhook-media' | 'message-sender' | 'status-saver';
 
 /** The queue each local function consumes, as its event source mapping would. */
 export const LOCAL_FUNCTION_QUEUES: Readonly<Record<LocalFunctionName, QueueRole>> = {
   'inbound-writer': 'inbound-events',
   'webhook-media': 'media-jobs',
+  'message-sender': 'outbound-messages',
+  'status-saver': 'status-events',
+};
+
+/**
+ * Batches in flight at once per function unless the caller says otherwise, like an event source
+ * mapping's concurrency: the sender waits on provider round trips, so several conversations (FIFO
+ * groups) are sent in parallel; FIFO keeps each group in one batch at a time.
+ */
+const DEFAULT_CONCURRENCY: Readonly<Record<LocalFunctionName, number>> = {
+  'inbound-writer': 1,
+  'webhook-media': 1,
+  'message-sender': 4,
+  'status-saver': 2,
 };
 
 /**
@@ -79,12 +118,13 @@ export const localPollerSettings = (
   functionName: LocalFunctionName,
   settings: LocalPollerSettings = {},
   queues: GatewayQueueOverrides = {},
-): LocalPollerSettings & { batchSize: number; functionTimeoutMs: number } => {
+): LocalPollerSettings & { batchSize: number; concurrency: number; functionTimeoutMs: number } => {
   const role = LOCAL_FUNCTION_QUEUES[functionName];
   const timeoutLimitMs = functionTimeoutWithin(queues[role]?.visibilityTimeoutSeconds ?? GATEWAY_QUEUES[role].visibilityTimeoutSeconds);
   return {
     ...settings,
     batchSize: settings.batchSize ?? (functionName === 'webhook-media' ? 1 : 10),
+    concurrency: settings.concurrency ?? DEFAULT_CONCURRENCY[functionName],
     functionTimeoutMs: Math.min(settings.functionTimeoutMs ?? timeoutLimitMs, timeoutLimitMs),
   };
 };
@@ -106,6 +146,21 @@ export interface LocalGateway {
   lambdaEndpoint: string;
   sandbox: ProviderSandbox;
   pollers: Record<LocalFunctionName, LambdaQueuePoller>;
+  /** The outbound collector's schedule (undefined when disabled). */
+  collectorSchedule: LocalSchedule | undefined;
+  /**
+   * Stops the collector schedule and waits for the per-tenant runs in progress, so no row is leased
+   * until resumeCollector(). Their Lambda remaining time is cut to zero; a run that reads it only at
+   * its start still polls until COLLECTOR_RUN_SECONDS is over. Tests use it to stage rows first.
+   */
+  pauseCollector(): Promise<void>;
+  resumeCollector(): void;
+  /** Changes how the sandbox posts status webhooks (shuffling, duplicates, delays…); receiver and secrets stay. */
+  configureStatusWebhooks(settings: LocalStatusWebhookSettings): void;
+  /** Invocations per function through the Lambda Invoke endpoint (broker, collector fan-out runs…). */
+  functionInvocations: Readonly<Record<string, number>>;
+  /** Invocations of the webhook receiver through the HTTP API. */
+  httpInvocations(): number;
   migrations: TenantMigration[];
   /** What the ops CLI needs, as written to `<stateDir>/endpoints.json` by `pnpm start`. */
   endpoints: LocalEndpoints;
@@ -137,44 +192,6 @@ const readGatewayConfig = async (configPath: string): Promise<GatewayConfigV1> =
   return parsed.data;
 };
 
-/**
- * The tokens the sandbox accepts are the config's tokens, re-read when the file changes, so a
- * channel onboarded while running can fetch media without a restart.
- */
-const sandboxTokensFrom = (configPath: string, initial: GatewayConfigV1): SandboxTokens => {
-  const collect = (config: GatewayConfigV1): SandboxTokens => {
-    const channels = config.tenants.flatMap((tenant) => tenant.channels);
-    return {
-      meta: channels.flatMap((channel) => (channel.provider === 'meta' ? [channel.accessToken] : [])),
-      whapi: channels.flatMap((channel) => (channel.provider === 'whapi' ? [channel.apiToken] : [])),
-    };
-  };
-  let tokens = collect(initial);
-  let seen = '';
-  const refresh = (): SandboxTokens => {
-    try {
-      const info = statSync(configPath);
-      const revision = `${info.mtimeMs}:${info.size}`;
-      if (revision !== seen) {
-        seen = revision;
-        const parsed = GatewayConfigV1.safeParse(JSON.parse(readFileSync(configPath, 'utf8')));
-        if (parsed.success) tokens = collect(parsed.data);
-      }
-    } catch {
-      // Keep the last good tokens while the file is being rewritten.
-    }
-    return tokens;
-  };
-  return {
-    get meta() {
-      return refresh().meta;
-    },
-    get whapi() {
-      return refresh().whapi;
-    },
-  };
-};
-
 let running = false;
 /**
  * Ports of the previous gateway in this process. The services keep the clients they built on first
@@ -183,11 +200,12 @@ let running = false;
 const previousPorts: { emulator?: number; lambda?: number } = {};
 
 /**
- * Local mode: the whole inbound path on one machine. fauxqs (SQS + S3) in a child process, the
- * provider sandbox, the credentials broker behind a local Lambda Invoke endpoint, the webhook
- * receiver behind an API Gateway v2 adapter, and queue pollers that drive the writer and the media
- * function as Lambda event source mappings would. The handlers are the real ones, imported after the
- * environment Lambda would give them has been set; only the endpoints differ from AWS.
+ * Local mode: the whole gateway on one machine. fauxqs (SQS + S3) in a child process, the provider
+ * sandbox, the credentials broker and the outbound collector behind a local Lambda Invoke endpoint,
+ * the webhook receiver behind an API Gateway v2 adapter, queue pollers that drive the writer, the
+ * media function, the sender and the status-saver as Lambda event source mappings would, and a
+ * schedule that starts the collector as EventBridge Scheduler would. The handlers are the real ones,
+ * imported after the environment Lambda would give them has been set; only the endpoints differ from AWS.
  *
  * One gateway per process: the services keep module-level state (clients, pools) built from their
  * environment on first use, as they do in a Lambda container.
@@ -230,9 +248,12 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
     const resources = await createGatewayResources({ sqs, s3, bucket: LOCAL_BUCKET, ...(options.queues === undefined ? {} : { overrides: options.queues }) });
     logger.info({ endpoint: emulator.endpoint }, 'emulator ready (SQS + S3)');
 
+    const currentConfig = watchedGatewayConfig(configPath, config);
     const sandbox = await startProviderSandbox({
       port: options.sandboxPort ?? DEFAULT_SANDBOX_PORT,
-      tokens: sandboxTokensFrom(configPath, config),
+      tokens: sandboxTokensFrom(currentConfig),
+      whapiChannels: whapiChannelsFrom(currentConfig),
+      ...(options.sandboxSeed === undefined ? {} : { seed: options.sandboxSeed }),
     });
     stack.push({ name: 'provider-sandbox', stop: () => sandbox.close() });
 
@@ -262,6 +283,7 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
       }
     }
 
+    const scheduleSeconds = options.collectorSchedule?.intervalSeconds ?? LOCAL_COLLECTOR_INTERVAL_SECONDS;
     applyServiceEnvironment({
       ...serviceEnvironment({
         emulatorEndpoint: emulator.endpoint,
@@ -271,17 +293,34 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
         configPath,
         sandboxHost: new URL(sandbox.url).host,
         logLevel: options.logLevel ?? inheritedLogLevel() ?? 'info',
+        collectorRunSeconds: scheduleSeconds,
       }),
       ...options.environment,
     });
-    const [receiver, writer, media] = await Promise.all([
+    const [receiver, writer, media, collector, sender, saver] = await Promise.all([
       import('@wagw/webhook-receiver/handler'),
       import('@wagw/inbound-writer/handler'),
       import('@wagw/webhook-receiver/media-handler'),
+      import('@wagw/outbound-collector/handler'),
+      import('@wagw/message-sender/handler'),
+      import('@wagw/status-saver/handler'),
     ]);
 
-    // Stopped after the pollers (the stack unwinds newest first): no batch is using a pool by then.
-    stack.push({ name: 'tenant-pools', stop: () => writer.closeConnections() });
+    // A per-tenant run polls for COLLECTOR_RUN_SECONDS; its function timeout leaves it room to finish.
+    const collectorRunMs = Number(options.environment?.COLLECTOR_RUN_SECONDS ?? scheduleSeconds) * 1000;
+    lambda.addFunction(OUTBOUND_COLLECTOR_FUNCTION, collector.handler as InvokableFunction, collectorRunMs + 10_000);
+
+    // Stopped after every poller and the schedule (the stack unwinds newest first): nothing uses a pool by then.
+    stack.push({
+      name: 'tenant-pools',
+      stop: async () => {
+        const closed = await Promise.allSettled([writer.closeConnections(), collector.closeConnections(), sender.closeConnections(), saver.closeConnections()]);
+        const failed = closed.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+      },
+    });
+    // Collector runs a caller invoked itself (no schedule) end here at the latest, before the pools close.
+    stack.push({ name: 'collector-runs', stop: () => lambda.drain({ cutShort: true }) });
 
     const pollerFor = (functionName: LocalFunctionName, handler: SqsLambdaHandler): LambdaQueuePoller =>
       new LambdaQueuePoller({
@@ -296,12 +335,15 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
     const pollers: Record<LocalFunctionName, LambdaQueuePoller> = {
       'inbound-writer': pollerFor('inbound-writer', writer.handler as SqsLambdaHandler),
       'webhook-media': pollerFor('webhook-media', media.handler as SqsLambdaHandler),
+      'status-saver': pollerFor('status-saver', saver.handler as SqsLambdaHandler),
+      'message-sender': pollerFor('message-sender', sender.handler as SqsLambdaHandler),
     };
-    // status-events.fifo has no consumer until the outbound path: its messages wait there.
-    for (const [name, poller] of Object.entries(pollers)) {
-      await poller.start();
-      stack.push({ name: `poller:${name}`, stop: () => poller.stop() });
-    }
+    const startPoller = async (name: LocalFunctionName): Promise<void> => {
+      await pollers[name].start();
+      stack.push({ name: `poller:${name}`, stop: () => pollers[name].stop() });
+    };
+    // Consumers first, then the HTTP API, then what produces outbound work: every stop() drains in reverse.
+    for (const name of ['inbound-writer', 'webhook-media', 'status-saver'] as const) await startPoller(name);
 
     const http: ApiGatewayAdapter = await startApiGatewayAdapter({
       handler: receiver.handler as HttpApiHandler,
@@ -310,6 +352,38 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
       logger,
     });
     stack.push({ name: 'http-api', stop: () => http.close() });
+    // Receipts for what the sender sends go to this gateway, signed as the providers would sign them.
+    const configureStatusWebhooks = (settings: LocalStatusWebhookSettings = {}): void =>
+      sandbox.configureStatusWebhooks({
+        onWebhookError: (error) => logger.warn({ ...error }, 'status webhook given up'),
+        ...settings,
+        receiverUrl: http.url,
+        ...statusWebhookSecretsFrom(currentConfig),
+      });
+    configureStatusWebhooks(options.statusWebhooks);
+
+    await startPoller('message-sender');
+    let collectorSchedule: LocalSchedule | undefined;
+    if (options.collectorSchedule?.enabled !== false) {
+      const schedule = new LocalSchedule({
+        name: 'outbound-collector-schedule',
+        functionName: OUTBOUND_COLLECTOR_FUNCTION,
+        handler: collector.handler as InvokableFunction,
+        intervalSeconds: scheduleSeconds,
+        region: LOCAL_REGION,
+        logger,
+      });
+      schedule.start();
+      collectorSchedule = schedule;
+      stack.push({
+        name: 'outbound-schedule',
+        stop: async () => {
+          await schedule.stop();
+          // The per-tenant runs it fanned out are asynchronous invocations: end them before the pools close.
+          await lambda.drain({ cutShort: true });
+        },
+      });
+    }
 
     const endpoints: LocalEndpoints = {
       url: http.url,
@@ -333,6 +407,15 @@ export const startLocalGateway = async (options: LocalGatewayOptions): Promise<L
       lambdaEndpoint: lambda.endpoint,
       sandbox,
       pollers,
+      collectorSchedule,
+      pauseCollector: async () => {
+        await collectorSchedule?.stop();
+        await lambda.drain({ cutShort: true });
+      },
+      resumeCollector: () => collectorSchedule?.start(),
+      configureStatusWebhooks,
+      functionInvocations: lambda.invocations,
+      httpInvocations: () => http.counters.invocations,
       migrations,
       endpoints,
       stop: () => (stopping ??= stopAll()),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSettingsV1, GatewayConfigV1 } from '@wagw/contracts';
@@ -9,10 +11,17 @@ import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
 import type { TenantStore } from '@wagw/tenant-db/tenant-store';
 import { Client } from 'pg';
 
+export interface BenchChannel {
+  provider: 'meta' | 'whapi';
+  channelId: string;
+}
+
 export interface BenchTenant {
   tenantId: string;
   engine: 'pglite' | 'postgres';
   phoneNumberId: string;
+  /** Every channel of the tenant: its Meta number and a Whapi channel (outbound sends on both). */
+  channels: BenchChannel[];
   /** A store on the same database the writer uses (PGlite: the same in-process instance). */
   store: TenantStore;
 }
@@ -28,7 +37,22 @@ export interface BenchGatewayOptions {
   /** PostgreSQL server to create the benchmark database on (trust or password in the URL). */
   postgresAdminUrl: string;
   writerConcurrency: number;
+  /** message-sender poller concurrency (batches in flight). */
+  senderConcurrency: number;
+  /** status-saver poller concurrency. */
+  saverConcurrency: number;
 }
+
+/** A port free a moment ago: the channels' base URLs must name the sandbox before it starts. */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 
 const withAdmin = async (adminUrl: string, sql: string): Promise<void> => {
   const client = new Client({ connectionString: adminUrl });
@@ -42,7 +66,8 @@ const withAdmin = async (adminUrl: string, sql: string): Promise<void> => {
 
 /**
  * Local mode as `pnpm start` runs it, in this process, with two tenants: one on PGlite (a fresh
- * directory) and one on a fresh PostgreSQL database. Everything is removed by stop().
+ * directory) and one on a fresh PostgreSQL database, each with a Meta number and a Whapi channel
+ * whose API is the provider sandbox. Everything is removed by stop().
  */
 export const startBenchGateway = async (options: BenchGatewayOptions): Promise<BenchGateway> => {
   const dir = await mkdtemp(join(tmpdir(), 'wagw-bench-'));
@@ -52,14 +77,23 @@ export const startBenchGateway = async (options: BenchGatewayOptions): Promise<B
   await withAdmin(options.postgresAdminUrl, `CREATE DATABASE ${databaseName}`);
 
   const appSecret = randomBytes(16).toString('hex');
+  const sandboxPort = await freePort();
+  const sandboxUrl = `http://127.0.0.1:${sandboxPort}`;
   const metaChannel = (channelId: string) => ({
     provider: 'meta' as const,
     channelId,
     wabaId: `2${channelId.slice(1)}`,
     metaAppId: '900000000000001',
     accessToken: randomBytes(16).toString('hex'),
-    graphBaseUrl: 'http://127.0.0.1:9',
+    graphBaseUrl: sandboxUrl,
     graphVersion: 'v24.0',
+  });
+  const whapiChannel = (channelId: string) => ({
+    provider: 'whapi' as const,
+    channelId,
+    apiToken: randomBytes(16).toString('hex'),
+    webhookSecret: randomBytes(16).toString('hex'),
+    baseUrl: sandboxUrl,
   });
   const databases: Record<'pglite' | 'postgres', DatabaseSettingsV1> = {
     pglite: { engine: 'pglite', dataDir: join(dir, 'db', 'bench-pglite') },
@@ -68,8 +102,8 @@ export const startBenchGateway = async (options: BenchGatewayOptions): Promise<B
   const config: GatewayConfigV1 = {
     metaApps: [{ appId: '900000000000001', appSecret, verifyToken: randomBytes(8).toString('hex') }],
     tenants: [
-      { tenantId: 'bench-pglite', database: databases.pglite, channels: [metaChannel('100000000000001')] },
-      { tenantId: 'bench-postgres', database: databases.postgres, channels: [metaChannel('100000000000002')] },
+      { tenantId: 'bench-pglite', database: databases.pglite, channels: [metaChannel('100000000000001'), whapiChannel('BENCH-WHAPI-1')] },
+      { tenantId: 'bench-postgres', database: databases.postgres, channels: [metaChannel('100000000000002'), whapiChannel('BENCH-WHAPI-2')] },
     ],
   };
   const configPath = join(dir, 'gateway.json');
@@ -88,16 +122,22 @@ export const startBenchGateway = async (options: BenchGatewayOptions): Promise<B
       port: 0,
       configPath,
       stateDir: join(dir, 'state'),
-      sandboxPort: 0,
+      sandboxPort,
       logLevel: 'error',
-      pollers: { 'inbound-writer': { concurrency: options.writerConcurrency, waitTimeSeconds: 1 }, 'webhook-media': { waitTimeSeconds: 1 } },
+      pollers: {
+        'inbound-writer': { concurrency: options.writerConcurrency, waitTimeSeconds: 1 },
+        'webhook-media': { waitTimeSeconds: 1 },
+        'message-sender': { concurrency: options.senderConcurrency, waitTimeSeconds: 1 },
+        'status-saver': { concurrency: options.saverConcurrency, waitTimeSeconds: 1 },
+      },
     });
     const failed = gateway.migrations.filter((migration) => migration.error !== undefined);
     if (failed.length > 0) throw new Error(`tenant migrations failed: ${failed.map((migration) => `${migration.tenantId}: ${migration.error}`).join('; ')}`);
     const open = async (tenantId: string, engine: 'pglite' | 'postgres', phoneNumberId: string): Promise<BenchTenant> => {
       const store = await createTenantStore(databases[engine], { tenantId });
       opened.push(store);
-      return { tenantId, engine, phoneNumberId, store };
+      const channels = config.tenants.find((tenant) => tenant.tenantId === tenantId)?.channels ?? [];
+      return { tenantId, engine, phoneNumberId, store, channels: channels.map(({ provider, channelId }) => ({ provider, channelId })) };
     };
     return {
       gateway,

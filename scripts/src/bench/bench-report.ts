@@ -2,6 +2,7 @@ import type { BundleResult } from './bundle-bench';
 import type { DbInsertFloorResult } from './db-insert-floor-bench';
 import type { IngestResult } from './ingest-bench';
 import type { MachineInfo } from './machine-info';
+import type { OutboundInsertFloorResult, OutboundResult } from './outbound-bench';
 import type { QueueFloorResult } from './queue-floor-bench';
 import type { ReceiverBenchResult } from './receiver-handler-bench';
 import { round } from './stats';
@@ -9,6 +10,10 @@ import { round } from './stats';
 export const RECEIVER_MAX_KB = 400;
 export const RECEIVER_MAX_REQUIRE_MS = 60;
 export const INGEST_GOAL = 0.5;
+export const OUTBOUND_GOAL = 0.5;
+export const MAX_INVOCATIONS_PER_MESSAGE = 0.2;
+/** The hops the issue's invocation goal is about (the receiver's count is set by the provider's webhooks). */
+export const OUTBOUND_HOPS = ['outbound-collector', 'message-sender', 'status-saver'];
 
 /** Everything in BENCHMARKS.md from this line on is hand-written and kept when the bench rewrites the file. */
 export const KEPT_SECTION_MARKER = '<!-- Written by hand below this line; pnpm bench keeps it. -->';
@@ -22,6 +27,9 @@ export interface BenchResults {
   webhookShapedFloor?: QueueFloorResult;
   dbFloor: { engine: string; result: DbInsertFloorResult }[];
   ingest: IngestResult[];
+  outboundFloor: OutboundInsertFloorResult[];
+  /** Outbound runs: receipts off (the send path alone), then receipts on (the whole loop). */
+  outbound: OutboundResult[];
   bundles: BundleResult[];
   notes: string[];
 }
@@ -58,7 +66,114 @@ export const ingestRatios = (results: BenchResults): IngestRatio[] =>
     };
   });
 
+export interface OutboundRatio {
+  floor: number;
+  limitedBy: string;
+  sentRatio: number;
+  readRatio: number | undefined;
+}
+
+/**
+ * Outbound throughput against the slower of the floors its rows go through: fauxqs batched
+ * send + receive + delete, and the slower tenant database's outbound INSERT rate.
+ */
+export const outboundRatio = (results: BenchResults, run: OutboundResult): OutboundRatio => {
+  const queue = results.queueFloor?.perSecond ?? Number.NaN;
+  const slowestDb = results.outboundFloor.reduce<OutboundInsertFloorResult | undefined>(
+    (slowest, floor) => (slowest === undefined || floor.perSecond < slowest.perSecond ? floor : slowest),
+    undefined,
+  );
+  const db = slowestDb?.perSecond ?? Number.NaN;
+  const floor = Math.min(queue, db);
+  return {
+    floor,
+    limitedBy: floor === queue ? 'queue' : `${slowestDb?.engine ?? 'database'} insert`,
+    sentRatio: run.sentPerSecond / floor,
+    readRatio: run.readPerSecond === undefined ? undefined : run.readPerSecond / floor,
+  };
+};
+
 const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
+
+const summaryCells = (summary: OutboundResult['insertToProviderMs']): string[] => [
+  String(summary.count),
+  round(summary.p50, 0),
+  round(summary.p99, 0),
+  round(summary.max, 0),
+];
+
+const renderOutbound = (results: BenchResults, runs: readonly OutboundResult[]): string => {
+  const sections: string[] = [];
+  sections.push(
+    "### Outbound end to end through local mode (row INSERT → 'sent' → 'read')\n\n" +
+      table(
+        ['run', 'rows', 'tenants / conversations', 'inserted in s', "all 'sent' s", "'sent' / s", "all 'read' s", "'read' / s", 'floor / s', "'sent' ÷ floor", `goal ≥ ${OUTBOUND_GOAL * 100}%`],
+        runs.map((run) => {
+          const ratio = outboundRatio(results, run);
+          return [
+            run.label,
+            String(run.rows),
+            `${run.tenants} / ${run.conversations}`,
+            round(run.insertSeconds, 2),
+            round(run.sentSeconds, 2),
+            round(run.sentPerSecond, 0),
+            run.readSeconds === undefined ? '-' : round(run.readSeconds, 2),
+            run.readPerSecond === undefined ? '-' : round(run.readPerSecond, 0),
+            `${round(ratio.floor, 0)} (${ratio.limitedBy})`,
+            `${round(ratio.sentRatio * 100, 0)}%${ratio.readRatio === undefined ? '' : ` ('read': ${round(ratio.readRatio * 100, 0)}%)`}`,
+            yesNo(ratio.sentRatio >= OUTBOUND_GOAL),
+          ];
+        }),
+      ),
+  );
+  sections.push(
+    '### Outbound latency\n\n' +
+      table(
+        ['run', 'from → to', 'rows', 'median ms', 'p99 ms', 'max ms'],
+        runs.flatMap((run) => [
+          [run.label, 'INSERT (created_at) → on outbound-messages.fifo (queued_at)', ...summaryCells(run.insertToQueuedMs)],
+          [run.label, 'INSERT (created_at) → provider accepted the request (sandbox acceptedAt)', ...summaryCells(run.insertToProviderMs)],
+        ]),
+      ),
+  );
+  sections.push(
+    '### Outbound SQS requests (counted at the emulator during each run)\n\n' +
+      table(
+        ['run', 'queue', 'requests', 'per message', 'by action'],
+        runs.flatMap((run) => {
+          const rows = Object.entries(run.sqsByQueue)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([queue, actions]) => {
+              const total = Object.values(actions).reduce((sum, count) => sum + count, 0);
+              const detail = Object.entries(actions)
+                .sort(([a], [b]) => a.localeCompare(b))
+                .map(([action, count]) => `${action} ${count}`)
+                .join(', ');
+              return [run.label, queue, String(total), round(total / run.rows, 2), detail];
+            });
+          rows.push([run.label, '**all queues**', String(run.sqsRequests), round(run.sqsPerMessage, 2), 'every client, idle long-polls included']);
+          return rows;
+        }),
+      ),
+  );
+  sections.push(
+    '### Outbound Lambda invocations per message, per hop\n\n' +
+      table(
+        ['run', 'hop', 'invocations', 'per message', `goal ≤ ${MAX_INVOCATIONS_PER_MESSAGE}`, 'note'],
+        runs.flatMap((run) =>
+          run.invocations.map((hop) => [
+            run.label,
+            hop.hop,
+            String(hop.invocations),
+            round(hop.perMessage, 3),
+            OUTBOUND_HOPS.includes(hop.hop) ? yesNo(hop.perMessage <= MAX_INVOCATIONS_PER_MESSAGE) : 'n/a',
+            hop.note,
+          ]),
+        ),
+      ),
+  );
+  return sections.join('\n\n');
+};
 
 export const renderTables = (results: BenchResults): string => {
   const sections: string[] = [];
@@ -92,6 +207,14 @@ export const renderTables = (results: BenchResults): string => {
   for (const { engine, result } of results.dbFloor) {
     floorRows.push([`${engine} insert via tenant-db (concurrency ${result.concurrency})`, `${result.rows} rows`, round(result.seconds, 2), round(result.perSecond, 0)]);
   }
+  for (const result of results.outboundFloor) {
+    floorRows.push([
+      `${result.engine} wa_outbound_messages INSERT via tenant-db (concurrency ${result.concurrency})`,
+      `${result.rows} rows`,
+      round(result.seconds, 2),
+      round(result.perSecond, 0),
+    ]);
+  }
   if (floorRows.length > 0) sections.push('### Floor (same run)\n\n' + table(['what', 'size', 'seconds', 'per second'], floorRows));
   if (results.ingest.length > 0) {
     const ratios = ingestRatios(results);
@@ -124,6 +247,7 @@ export const renderTables = (results: BenchResults): string => {
         ),
     );
   }
+  if (results.outbound.length > 0) sections.push(renderOutbound(results, results.outbound));
   if (results.bundles.length > 0) {
     sections.push(
       '### Function bundles (esbuild: node22, cjs, minified, everything bundled incl. @aws-sdk)\n\n' +
@@ -178,7 +302,7 @@ export const renderMarkdown = (results: BenchResults): string => {
   return `# Benchmarks
 
 Produced by \`pnpm bench\` (scripts/src/bench/run.ts), which prints figures and makes no assertions.
-Rerun it after a change that touches the inbound path and commit the new numbers with the change.
+Rerun it after a change that touches the inbound or outbound path and commit the new numbers with the change.
 
 ## What is measured
 
@@ -192,7 +316,18 @@ Rerun it after a change that touches the inbound path and commit the new numbers
 - **Floor, in the same run**: fauxqs send + receive + delete of N messages in batches of 10 with a
   producer and a consumer running together, and the writer's insert through the tenant-db adapter into
   the same tenant databases (rows on a channel of their own). The ratio compares ingest with the slower
-  of the two floors; the goal is ≥ 50 %.
+  of the two floors; the goal is ≥ 50 %. For the outbound path the database floor is the tenant's own
+  \`wa_outbound_messages\` INSERT through the tenant-db adapter (rows due in a year, so never sent).
+- **Outbound end to end through local mode**: the same gateway; N text rows are inserted round-robin
+  over both tenants' Meta and Whapi channels (10 recipients each) the way a tenant system would. The
+  collector (its local schedule: one per-tenant run every 5 s), the sender and the status-saver are the
+  real handlers; the provider sandbox accepts each send and posts sent → delivered → read webhooks back
+  through the real receiver. The clock runs from the first INSERT until every row is 'sent', then
+  'read' (rows are watched with a cursor in pages of 200). Latencies come from the rows' \`created_at\` /
+  \`queued_at\` and the sandbox's \`acceptedAt\`. **SQS requests are counted at the emulator**
+  (fauxqs counts every request by action and queue, so every client — services, pollers — is included,
+  idle long-polls too); **invocations** are counted by the local pollers (one per batch), the schedule,
+  the Lambda Invoke endpoint (per-tenant collector runs, broker calls) and the HTTP adapter.
 - **Bundles**: each Lambda entry bundled with esbuild (platform node, target node22, cjs, minified,
   everything bundled — @aws-sdk too, as a deployment would); cold require = a fresh \`node\` requiring
   the bundle, median of several runs. "mssql loaded at cold start" follows the bundle's static imports

@@ -6,11 +6,12 @@ import { Command } from 'commander';
 import { REPO_ROOT } from '../repo-paths';
 import { startBenchGateway } from './bench-gateway';
 import type { BenchResults } from './bench-report';
-import { KEPT_SECTION_MARKER, ingestRatios, renderMarkdown, renderTables } from './bench-report';
+import { KEPT_SECTION_MARKER, MAX_INVOCATIONS_PER_MESSAGE, OUTBOUND_GOAL, OUTBOUND_HOPS, ingestRatios, outboundRatio, renderMarkdown, renderTables } from './bench-report';
 import { benchBundles } from './bundle-bench';
 import type { FunctionEntry } from './bundle-bench';
 import { benchDbInsertFloor } from './db-insert-floor-bench';
 import { benchIngest } from './ingest-bench';
+import { benchOutbound, benchOutboundInsertFloor } from './outbound-bench';
 import { machineInfo } from './machine-info';
 import { benchQueueFloor, benchWebhookShapedFloor } from './queue-floor-bench';
 import { benchReceiverHandler } from './receiver-handler-bench';
@@ -22,6 +23,8 @@ const LAMBDA_ENV: Record<string, string> = {
   INBOUND_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound-events.fifo',
   STATUS_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/status-events.fifo',
   MEDIA_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/media-jobs.fifo',
+  OUTBOUND_MESSAGES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound-messages.fifo',
+  OUTBOUND_COLLECTOR_FUNCTION: 'outbound-collector',
   BUCKET_NAME: 'wagw-bench',
   CREDENTIALS_BROKER_FUNCTION: 'credentials-broker',
   SECRETS_SOURCE: 'secrets-manager',
@@ -33,19 +36,29 @@ const FUNCTIONS: FunctionEntry[] = [
   { name: 'webhook-media', entry: 'services/webhook-receiver/src/media-handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
   { name: 'inbound-writer', entry: 'services/inbound-writer/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
   { name: 'credentials-broker', entry: 'services/credentials-broker/src/handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
+  { name: 'outbound-collector', entry: 'services/outbound-collector/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
+  { name: 'message-sender', entry: 'services/message-sender/src/handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
+  { name: 'status-saver', entry: 'services/status-saver/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
 ];
 
 const program = new Command('bench')
-  .description('Inbound path benchmark: prints figures and records them in BENCHMARKS.md (no assertions).')
+  .description('Inbound and outbound path benchmark: prints figures and records them in BENCHMARKS.md (no assertions).')
   .option('--webhooks <n>', 'webhooks per tenant database, end to end', positiveInt, 600)
   .option('--concurrency <n>', 'webhooks in flight at once (Meta delivers concurrently)', positiveInt, 32)
   .option('--writer-concurrency <n>', "inbound-writer poller concurrency, like Lambda's concurrent FIFO batches (also the DB floor's)", positiveInt, 4)
+  .option('--outbound-rows <n>', 'outbound rows, across the tenants, end to end', positiveInt, 2000)
+  .option('--recipients <n>', 'recipients per channel (outbound conversations = channels × this)', positiveInt, 10)
+  .option('--outbound-receipts <mode>', "off (send path alone), on (with status webhooks) or both", 'both')
+  .option('--sender-concurrency <n>', 'message-sender poller concurrency', positiveInt, 4)
+  .option('--saver-concurrency <n>', 'status-saver poller concurrency', positiveInt, 2)
   .option('--floor-messages <n>', 'messages for the queue floor', positiveInt, 2000)
   .option('--floor-rows <n>', 'rows for each database floor', positiveInt, 1000)
   .option('--receiver-iterations <n>', 'receiver handler iterations', positiveInt, 20_000)
   .option('--require-runs <n>', 'cold requires per bundle (median)', positiveInt, 5)
   .option('--postgres-url <url>', 'PostgreSQL server (admin connection)', process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
   .option('--skip-e2e', 'skip local mode (end to end and floor)')
+  .option('--skip-ingest', 'skip the inbound end-to-end run (floors and outbound still run)')
+  .option('--skip-outbound', 'skip the outbound end-to-end run')
   .option('--skip-bundles', 'skip bundle size and cold require')
   .option('--no-write', 'do not update BENCHMARKS.md');
 
@@ -53,6 +66,13 @@ interface Options {
   webhooks: number;
   concurrency: number;
   writerConcurrency: number;
+  outboundRows: number;
+  outboundReceipts: string;
+  recipients: number;
+  senderConcurrency: number;
+  saverConcurrency: number;
+  skipIngest?: boolean;
+  skipOutbound?: boolean;
   floorMessages: number;
   floorRows: number;
   receiverIterations: number;
@@ -75,6 +95,10 @@ const main = async (): Promise<void> => {
       webhooks: options.webhooks,
       concurrency: options.concurrency,
       writerConcurrency: options.writerConcurrency,
+      outboundRows: options.outboundRows,
+      recipientsPerChannel: options.recipients,
+      senderConcurrency: options.senderConcurrency,
+      saverConcurrency: options.saverConcurrency,
       floorMessages: options.floorMessages,
       floorRows: options.floorRows,
       receiverIterations: options.receiverIterations,
@@ -83,6 +107,8 @@ const main = async (): Promise<void> => {
     receiver: [],
     dbFloor: [],
     ingest: [],
+    outbound: [],
+    outboundFloor: [],
     bundles: [],
     notes: [],
   };
@@ -96,7 +122,12 @@ const main = async (): Promise<void> => {
 
   if (!options.skipE2e) {
     step('starting local mode (fauxqs, PGlite, PostgreSQL)');
-    const bench = await startBenchGateway({ postgresAdminUrl: options.postgresUrl, writerConcurrency: options.writerConcurrency });
+    const bench = await startBenchGateway({
+      postgresAdminUrl: options.postgresUrl,
+      writerConcurrency: options.writerConcurrency,
+      senderConcurrency: options.senderConcurrency,
+      saverConcurrency: options.saverConcurrency,
+    });
     const runId = randomBytes(3).toString('hex');
     try {
       step('floor: fauxqs send + receive + delete');
@@ -115,6 +146,10 @@ const main = async (): Promise<void> => {
         results.dbFloor.push({ engine: tenant.engine, result: await benchDbInsertFloor(tenant.store, options.floorRows, options.writerConcurrency, runId) });
       }
       for (const tenant of [bench.tenants.pglite, bench.tenants.postgres]) {
+        step(`floor: ${tenant.engine} outbound inserts`);
+        results.outboundFloor.push(await benchOutboundInsertFloor(tenant, options.floorRows, options.writerConcurrency, runId));
+      }
+      for (const tenant of options.skipIngest ? [] : [bench.tenants.pglite, bench.tenants.postgres]) {
         step(`end to end into ${tenant.engine}: ${options.webhooks} webhooks`);
         results.ingest.push(
           await benchIngest({
@@ -128,13 +163,44 @@ const main = async (): Promise<void> => {
           }),
         );
       }
+      const receiptModes = { off: [false], on: [true], both: [false, true] }[options.outboundReceipts];
+      if (receiptModes === undefined) throw new Error('--outbound-receipts must be off, on or both');
+      for (const receipts of options.skipOutbound ? [] : receiptModes) {
+        step(`outbound end to end: ${options.outboundRows} rows across ${Object.keys(bench.tenants).length} tenants, receipts ${receipts ? 'on' : 'off'}`);
+        results.outbound.push(
+          await benchOutbound({
+            gateway: bench.gateway,
+            tenants: [bench.tenants.pglite, bench.tenants.postgres],
+            rows: options.outboundRows,
+            recipientsPerChannel: options.recipients,
+            runId: `${runId}${receipts ? 'r' : 's'}`,
+            receipts,
+            timeoutMs: 600_000,
+          }),
+        );
+      }
       const failedRecords = bench.gateway.pollers['inbound-writer'].counters.failed;
       if (failedRecords > 0) results.notes.push(`the writer failed ${failedRecords} record(s) during the run (retried)`);
+      for (const name of ['message-sender', 'status-saver'] as const) {
+        const failed = bench.gateway.pollers[name].counters.failed;
+        if (failed > 0) results.notes.push(`${name} failed ${failed} record(s) during the run (retried)`);
+      }
     } finally {
       await bench.stop();
     }
     for (const ratio of ingestRatios(results)) {
       if (ratio.ratio < 0.5) results.notes.push(`${ratio.engine}: ingest is ${Math.round(ratio.ratio * 100)}% of the ${ratio.limitedBy} floor (goal ≥ 50%)`);
+    }
+    for (const run of results.outbound) {
+      const ratio = outboundRatio(results, run);
+      if (ratio.sentRatio < OUTBOUND_GOAL) {
+        results.notes.push(`outbound (${run.label}): 'sent' throughput is ${Math.round(ratio.sentRatio * 100)}% of the ${ratio.limitedBy} floor (goal ≥ ${OUTBOUND_GOAL * 100}%)`);
+      }
+      for (const hop of run.invocations) {
+        if (OUTBOUND_HOPS.includes(hop.hop) && hop.perMessage > MAX_INVOCATIONS_PER_MESSAGE) {
+          results.notes.push(`outbound (${run.label}): ${hop.hop} ran ${hop.perMessage.toFixed(2)} invocations per message (goal ≤ ${MAX_INVOCATIONS_PER_MESSAGE})`);
+        }
+      }
     }
   }
 

@@ -49,6 +49,7 @@ const roleEnv: Record<QueueRole, string> = {
   'inbound-events': 'INBOUND_EVENTS',
   'status-events': 'STATUS_EVENTS',
   'media-jobs': 'MEDIA_JOBS',
+  'outbound-messages': 'OUTBOUND_MESSAGES',
 };
 
 const queueMap = (suffix: 'QUEUE_URL' | 'DLQ_URL', fallback: Partial<Record<QueueRole, string>> | undefined): Partial<Record<QueueRole, string>> => {

@@ -7,7 +7,7 @@ import { LOCAL_ADMIN_FUNCTION } from '@wagw/local/service-environment';
 import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
 import { migrateTenantDatabase } from '@wagw/tenant-db/migrate-tenant-database';
 import type { MigrationResult } from '@wagw/tenant-db/migration';
-import type { InboundMessageRecord } from '@wagw/tenant-db/tenant-store';
+import type { InboundMessageRecord, NewOutboundMessage, TenantStore, OutboundMessageRecord } from '@wagw/tenant-db/tenant-store';
 import type { CliTargets } from './cli-context';
 import { CliError, readGatewayConfigFile } from './cli-context';
 
@@ -16,8 +16,19 @@ import { CliError, readGatewayConfigFile } from './cli-context';
  * process (its `local-admin` function): a PGlite directory must never be opened by two processes.
  * Otherwise the CLI opens the database itself, with the settings of the gateway config file.
  */
+/**
+ * A wa_outbound_messages row as the CLI gets it: through the gateway's Lambda endpoint the timestamps
+ * arrive as ISO strings (JSON), from the database directly as Dates; the CLI only prints them.
+ */
+type DatesOrStrings<T> = { [K in keyof T]: T[K] extends Date ? Date | string : T[K] extends Date | null ? Date | string | null : T[K] };
+export type OutboundRow = DatesOrStrings<OutboundMessageRecord>;
+
 export interface TenantAdmin {
   listInboundMessages(tenantId: string, limit: number): Promise<InboundMessageRecord[]>;
+  /** Inserts a row as a tenant system would (status 'pending'); returns its id. */
+  insertOutboundMessage(tenantId: string, row: NewOutboundMessage): Promise<string>;
+  listOutboundMessages(tenantId: string, limit: number): Promise<OutboundRow[]>;
+  findOutboundMessage(tenantId: string, id: string): Promise<OutboundRow | undefined>;
   migrate(tenantId: string): Promise<MigrationResult>;
   tenantIds(): Promise<string[]>;
   close(): void;
@@ -37,6 +48,20 @@ const viaGateway = (targets: CliTargets, lambdaEndpoint: string): TenantAdmin =>
   };
   return {
     listInboundMessages: async (tenantId, limit) => (await call({ op: 'listInboundMessages', tenantId, limit })) as InboundMessageRecord[],
+    insertOutboundMessage: async (tenantId, row) => {
+      const notBefore = row.notBefore?.toISOString();
+      const result = (await call({
+        op: 'insertOutboundMessage',
+        tenantId,
+        channelId: row.channelId,
+        toId: row.toId,
+        message: row.message,
+        ...(notBefore === undefined ? {} : { notBefore }),
+      })) as { id: string };
+      return result.id;
+    },
+    listOutboundMessages: async (tenantId, limit) => (await call({ op: 'listOutboundMessages', tenantId, limit })) as OutboundRow[],
+    findOutboundMessage: async (tenantId, id) => ((await call({ op: 'findOutboundMessage', tenantId, id })) as OutboundRow | null) ?? undefined,
     migrate: async (tenantId) => (await call({ op: 'migrate', tenantId })) as MigrationResult,
     tenantIds: async () => (await readGatewayConfigFile(targets.configPath)).tenants.map((tenant) => tenant.tenantId),
     close: () => client.destroy(),
@@ -50,15 +75,19 @@ const direct = (targets: CliTargets): TenantAdmin => {
     if (tenant === undefined) throw new CliError(`no tenant ${tenantId} in ${targets.configPath}`);
     return resolveDatabaseSettings(tenant.database, targets.stateDir);
   };
+  const withStore = async <T>(tenantId: string, use: (store: TenantStore) => Promise<T>): Promise<T> => {
+    const store = await createTenantStore(await settingsOf(tenantId), { tenantId });
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  };
   return {
-    listInboundMessages: async (tenantId, limit) => {
-      const store = await createTenantStore(await settingsOf(tenantId), { tenantId });
-      try {
-        return await store.listInboundMessages({ limit });
-      } finally {
-        await store.close();
-      }
-    },
+    listInboundMessages: (tenantId, limit) => withStore(tenantId, (store) => store.listInboundMessages({ limit })),
+    insertOutboundMessage: (tenantId, row) => withStore(tenantId, (store) => store.insertOutboundMessage(row)),
+    listOutboundMessages: (tenantId, limit) => withStore(tenantId, (store) => store.listOutboundMessages({ limit })),
+    findOutboundMessage: (tenantId, id) => withStore(tenantId, (store) => store.findOutboundMessage(id)),
     migrate: async (tenantId) => migrateTenantDatabase(await settingsOf(tenantId), { tenantId }),
     tenantIds: async () => (await readGatewayConfigFile(targets.configPath)).tenants.map((tenant) => tenant.tenantId),
     close: () => undefined,

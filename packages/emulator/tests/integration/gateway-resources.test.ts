@@ -43,6 +43,19 @@ describe('createGatewayResources', () => {
     await expect(s3.send(new HeadBucketCommand({ Bucket: 'gw-table' }))).resolves.toBeDefined();
   });
 
+  it('creates the outbound queue the sender consumes, with room for its back-off retries', async () => {
+    // Act
+    const resources = await createGatewayResources({ sqs, s3, bucket: 'gw-outbound', namePrefix: 'outbound-' });
+
+    // Assert
+    const queue = await queueAttributes(sqs, resources.queueUrls['outbound-messages']);
+    const dlq = await queueAttributes(sqs, resources.dlqUrls['outbound-messages']);
+    expect(resources.queueUrls['outbound-messages']).toMatch(/\/outbound-outbound-messages\.fifo$/);
+    expect(queue).toMatchObject({ FifoQueue: 'true', VisibilityTimeout: '60' });
+    expect(JSON.parse(queue.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: 8 });
+    expect(dlq.QueueArn).toMatch(/:outbound-outbound-messages-dlq\.fifo$/);
+  });
+
   it('can run twice over the same emulator', async () => {
     // Prepare
     const first = await createGatewayResources({ sqs, s3, bucket: 'gw-twice', namePrefix: 'twice-' });

@@ -203,6 +203,69 @@ describe('startLambdaInvokeServer', () => {
     });
   });
 
+  describe('Lambda context, counting and draining', () => {
+    it('hands the handler a context that counts down from the function timeout', async () => {
+      // Prepare
+      const seen: { functionName: string; remaining: number }[] = [];
+      server.addFunction(
+        'timed',
+        async (_event, context) => {
+          seen.push({ functionName: context.functionName, remaining: context.getRemainingTimeInMillis() });
+        },
+        5_000,
+      );
+
+      // Act
+      await lambda.send(new InvokeCommand({ FunctionName: 'timed', Payload: encode({}) }));
+
+      // Assert
+      expect(seen).toEqual([{ functionName: 'timed', remaining: expect.any(Number) }]);
+      expect(seen[0]!.remaining).toBeGreaterThan(0);
+      expect(seen[0]!.remaining).toBeLessThanOrEqual(5_000);
+    });
+
+    it('counts synchronous and asynchronous invocations per function, but not dry runs', async () => {
+      // Prepare
+      server.addFunction('counted', async () => 'ok');
+
+      // Act
+      await lambda.send(new InvokeCommand({ FunctionName: 'counted' }));
+      await lambda.send(new InvokeCommand({ FunctionName: 'counted', InvocationType: 'Event' }));
+      await lambda.send(new InvokeCommand({ FunctionName: 'counted', InvocationType: 'DryRun' }));
+      await server.drain();
+
+      // Assert
+      expect(server.invocations.counted).toBe(2);
+    });
+
+    it('waits for running asynchronous invocations, and with cutShort leaves them no remaining time', async () => {
+      // Prepare: a handler that polls until its remaining time runs out, as the collector does
+      const polled: number[] = [];
+      server.addFunction(
+        'poll-until-deadline',
+        async (_event, context) => {
+          while (context.getRemainingTimeInMillis() > 0) {
+            polled.push(context.getRemainingTimeInMillis());
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+        },
+        600_000,
+      );
+      await lambda.send(new InvokeCommand({ FunctionName: 'poll-until-deadline', InvocationType: 'Event' }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+
+      // Act
+      await server.drain({ cutShort: true });
+
+      // Assert: it had been running with most of its ten minutes left, and has now ended
+      expect(polled.length).toBeGreaterThan(0);
+      expect(polled[0]).toBeGreaterThan(500_000);
+      const countAfterDrain = polled.length;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(polled).toHaveLength(countAfterDrain);
+    });
+  });
+
   it('listens on 127.0.0.1 on the port it reports', () => {
     expect(server.endpoint).toBe(`http://127.0.0.1:${server.port}`);
     expect(server.port).toBeGreaterThan(0);

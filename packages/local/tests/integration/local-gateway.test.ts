@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayConfigV1 } from '@wagw/contracts';
@@ -12,7 +14,18 @@ jest.setTimeout(180_000);
 
 const APP_SECRET = 'local-gateway-spec-app-secret';
 
-const config: GatewayConfigV1 = {
+/** The sandbox's port must be in the config (graphBaseUrl) before the gateway starts it. */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+
+const configWithSandboxAt = (sandboxUrl: string): GatewayConfigV1 => ({
   metaApps: [{ appId: 'spec-app', appSecret: APP_SECRET, verifyToken: 'spec-verify-token' }],
   tenants: [
     {
@@ -26,13 +39,13 @@ const config: GatewayConfigV1 = {
           wabaId: '200000000000077',
           metaAppId: 'spec-app',
           accessToken: 'spec-token',
-          graphBaseUrl: 'http://127.0.0.1:9',
+          graphBaseUrl: sandboxUrl,
           graphVersion: 'v24.0',
         },
       ],
     },
   ],
-};
+});
 
 const textWebhook = (id: string): string =>
   JSON.stringify({
@@ -62,26 +75,31 @@ const postSigned = (gateway: LocalGateway, body: string): Promise<Response> =>
     body,
   });
 
-/** Reads the tenant's rows the way the CLI does: through the gateway's local-admin function. */
-const inboundRows = async (gateway: LocalGateway): Promise<{ providerMessageId: string; body: string | null }[]> => {
+/** Asks the gateway's local-admin function, the way the CLI does. */
+const admin = async <T>(gateway: LocalGateway, request: Record<string, unknown>): Promise<T> => {
   const response = await fetch(`${gateway.lambdaEndpoint}/2015-03-31/functions/${LOCAL_ADMIN_FUNCTION}/invocations`, {
     method: 'POST',
-    body: JSON.stringify({ op: 'listInboundMessages', tenantId: 'spec-tenant' }),
+    body: JSON.stringify({ tenantId: 'spec-tenant', ...request }),
   });
-  const answer = (await response.json()) as { ok: boolean; result: { providerMessageId: string; body: string | null }[] };
+  const answer = (await response.json()) as { ok: boolean; result: T };
   if (!answer.ok) throw new Error(JSON.stringify(answer));
   return answer.result;
 };
+
+const inboundRows = (gateway: LocalGateway) => admin<{ providerMessageId: string; body: string | null }[]>(gateway, { op: 'listInboundMessages' });
 
 describe('startLocalGateway', () => {
   let workDir: string;
   let configPath: string;
   let gateway: LocalGateway | undefined;
 
+  let sandboxPort: number;
+
   beforeAll(async () => {
     workDir = await mkdtemp(join(tmpdir(), 'wagw-local-gateway-'));
     configPath = join(workDir, 'gateway-config.json');
-    await writeFile(configPath, JSON.stringify(config));
+    sandboxPort = await freePort();
+    await writeFile(configPath, JSON.stringify(configWithSandboxAt(`http://127.0.0.1:${sandboxPort}`)));
   });
 
   afterEach(async () => {
@@ -96,10 +114,16 @@ describe('startLocalGateway', () => {
   const start = () =>
     startLocalGateway({
       port: 0,
-      sandboxPort: 0,
+      sandboxPort,
       configPath,
       stateDir: join(workDir, 'state'),
-      pollers: { 'inbound-writer': { waitTimeSeconds: 1 }, 'webhook-media': { waitTimeSeconds: 1 } },
+      pollers: {
+        'inbound-writer': { waitTimeSeconds: 1 },
+        'webhook-media': { waitTimeSeconds: 1 },
+        'message-sender': { waitTimeSeconds: 1 },
+        'status-saver': { waitTimeSeconds: 1 },
+      },
+      collectorSchedule: { intervalSeconds: 2 },
     });
 
   it('turns a signed webhook into a row in the tenant database, through the real handlers', async () => {
@@ -135,6 +159,35 @@ describe('startLocalGateway', () => {
     // Assert
     expect((await inboundRows(gateway)).map((row) => row.providerMessageId)).toEqual(['wamid.SPEC-LOCAL-1', 'wamid.SPEC-LOCAL-2']);
     expect(gateway.migrations[0]?.result?.applied).toEqual([]);
+  });
+
+  it('sends an outbound row through the collector schedule, the sender and the sandbox, and follows its receipts to read', async () => {
+    // Prepare
+    gateway = await start();
+
+    // Act: a tenant system inserts a row (here through local-admin, as `pnpm gateway send` does)
+    const { id } = await admin<{ id: string }>(gateway, {
+      op: 'insertOutboundMessage',
+      channelId: null,
+      toId: '15550002222',
+      message: JSON.stringify({ type: 'text', text: { body: 'Hello from the local gateway spec' } }),
+    });
+    const row = await waitFor(
+      async () => {
+        const found = await admin<{ status: string; providerMessageId: string | null } | null>(gateway!, { op: 'findOutboundMessage', id });
+        return found?.status === 'read' ? found : undefined;
+      },
+      { what: `outbound row ${id} to be read`, timeoutMs: 60_000 },
+    );
+
+    // Assert
+    expect(gateway.sandbox.sent).toEqual([
+      expect.objectContaining({ provider: 'meta', channelId: '100000000000077', to: '15550002222', providerMessageId: row.providerMessageId }),
+    ]);
+    expect(gateway.collectorSchedule?.counters.invocations).toBeGreaterThanOrEqual(1);
+    expect(gateway.functionInvocations['outbound-collector']).toBeGreaterThanOrEqual(1);
+    expect(gateway.pollers['message-sender'].counters.succeeded).toBe(1);
+    expect(gateway.pollers['status-saver'].counters.succeeded).toBeGreaterThanOrEqual(4);
   });
 
   it('refuses a second gateway in the same process', async () => {

@@ -160,6 +160,18 @@ describe('API Gateway v2 adapter', () => {
     expect(events).toHaveLength(0);
   });
 
+  it('counts each request that reached the handler as one invocation', async () => {
+    // Prepare
+    const before = adapter.counters.invocations;
+
+    // Act
+    await send(adapter.url, { path: '/health' });
+    await send(adapter.url, { method: 'POST', path: '/webhooks/meta', headers: [['Content-Type', 'application/json']], body: Buffer.alloc(2048, 0x20) });
+
+    // Assert: the refused oversized body never invoked the handler
+    expect(adapter.counters.invocations - before).toBe(1);
+  });
+
   it('answers 500 when the handler throws', async () => {
     // Prepare
     reply = () => {

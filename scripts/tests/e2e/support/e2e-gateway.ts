@@ -16,9 +16,17 @@ export interface E2eGatewayOptions {
   logger?: LocalLogger;
   logLevel?: string;
   /** Changes to the config before the gateway starts (extra tenants, a broken database…). */
-  prepare?: (config: GatewayTestConfig, harness: { dir: string; databaseName: (prefix: string) => string }) => void;
+  prepare?: (
+    config: GatewayTestConfig,
+    harness: { dir: string; databaseName: (prefix: string) => string; createPostgresDatabase: (name: string) => Promise<string> },
+  ) => void | Promise<void>;
   environment?: Record<string, string>;
   queues?: LocalGatewayOptions['queues'];
+  /** Poller settings over the harness's (short long-polls). */
+  pollers?: LocalGatewayOptions['pollers'];
+  collectorSchedule?: LocalGatewayOptions['collectorSchedule'];
+  statusWebhooks?: LocalGatewayOptions['statusWebhooks'];
+  sandboxSeed?: number;
 }
 
 export interface E2eGateway {
@@ -64,7 +72,7 @@ export const startE2eGateway = async (options: E2eGatewayOptions = {}): Promise<
       pgliteDataDir: join(dir, 'db', 'pglite-tenant'),
       postgresUrl,
     });
-    options.prepare?.(config, { dir, databaseName: uniqueDatabaseName });
+    await options.prepare?.(config, { dir, databaseName: uniqueDatabaseName, createPostgresDatabase });
     await config.write();
 
     const stateDir = join(dir, 'state');
@@ -75,11 +83,19 @@ export const startE2eGateway = async (options: E2eGatewayOptions = {}): Promise<
       sandboxPort: Number(new URL(sandboxUrl).port),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       // Short long-polls keep stop() quick.
-      pollers: { 'inbound-writer': { waitTimeSeconds: 1 }, 'webhook-media': { waitTimeSeconds: 1 } },
+      pollers: {
+        'inbound-writer': { waitTimeSeconds: 1, ...options.pollers?.['inbound-writer'] },
+        'webhook-media': { waitTimeSeconds: 1, ...options.pollers?.['webhook-media'] },
+        'message-sender': { waitTimeSeconds: 1, ...options.pollers?.['message-sender'] },
+        'status-saver': { waitTimeSeconds: 1, ...options.pollers?.['status-saver'] },
+      },
       // The broker re-reads the config file on change; a short TTL bounds anything else it caches.
       environment: { CACHE_TTL_SECONDS: '1', ...options.environment },
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.queues === undefined ? {} : { queues: options.queues }),
+      ...(options.collectorSchedule === undefined ? {} : { collectorSchedule: options.collectorSchedule }),
+      ...(options.statusWebhooks === undefined ? {} : { statusWebhooks: options.statusWebhooks }),
+      ...(options.sandboxSeed === undefined ? {} : { sandboxSeed: options.sandboxSeed }),
     };
     gateway = await startLocalGateway(gatewayOptions);
     inspector = new EmulatorInspector(gateway.emulatorEndpoint, gateway.bucket);

@@ -109,8 +109,17 @@ export class GatewayTestConfig {
     return { tenantId, phoneNumberId, wabaId: `2${phoneNumberId.slice(1)}`, accessToken: secret(`EAAG-${tenantId}-token`) };
   }
 
-  addTenant(tenantId: string, database: DatabaseSettingsV1, numbers: TestMetaNumber[]): void {
-    this.config.tenants.push({ tenantId, database, channels: numbers.map((number) => this.metaChannel(number)) });
+  /** A fresh Whapi channel for a tenant, not yet in the config. */
+  newWhapiChannel(tenantId: string, channelId: string): TestWhapiChannel {
+    return { tenantId, channelId, apiToken: secret(`whapi-${tenantId}-token`), webhookSecret: secret(`whapi-${tenantId}-webhook-secret`) };
+  }
+
+  addTenant(tenantId: string, database: DatabaseSettingsV1, numbers: TestMetaNumber[], whapiChannels: TestWhapiChannel[] = []): void {
+    this.config.tenants.push({
+      tenantId,
+      database,
+      channels: [...numbers.map((number) => this.metaChannel(number)), ...whapiChannels.map((channel) => this.whapiChannelRecord(channel))],
+    });
   }
 
   addMetaNumber(number: TestMetaNumber): void {
