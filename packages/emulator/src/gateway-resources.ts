@@ -24,10 +24,10 @@ export interface GatewayQueueSpec {
 /** The gateway's queues, as local mode creates them (infra declares the same values for AWS). */
 export const GATEWAY_QUEUES: Readonly<Record<QueueRole, GatewayQueueSpec>> = {
   'inbound-events': { name: 'inbound-events.fifo', dlqName: 'inbound-events-dlq.fifo', maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
-  'status-events': { name: 'status-events.fifo', dlqName: 'status-events-dlq.fifo', maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
+  'status-events': { name: 'status-events.fifo', dlqName: 'status-events-dlq.fifo', maxReceiveCount: 12, visibilityTimeoutSeconds: 30 },
   'media-jobs': { name: 'media-jobs.fifo', dlqName: 'media-jobs-dlq.fifo', maxReceiveCount: 6, visibilityTimeoutSeconds: 90 },
   // The sender backs off retryable failures through ChangeMessageVisibility; 8 receives cover its schedule.
-  'outbound-messages': { name: 'outbound-messages.fifo', dlqName: 'outbound-messages-dlq.fifo', maxReceiveCount: 8, visibilityTimeoutSeconds: 60 },
+  'outbound-messages': { name: 'outbound-messages.fifo', dlqName: 'outbound-messages-dlq.fifo', maxReceiveCount: 20, visibilityTimeoutSeconds: 60 },
 };
 
 export const QUEUE_ROLES = Object.keys(GATEWAY_QUEUES) as QueueRole[];

@@ -19,10 +19,10 @@ export const MessageSenderConfigSchema = z.object({
   RETRY_BASE_SECONDS: envField.integerOr(2),
   /**
    * From this delivery on (ApproximateReceiveCount), a retryable provider failure is recorded as failed
-   * (SEND_RETRIES_EXHAUSTED) and acknowledged instead of retried: the queue's maxReceiveCount (8), so that
+   * (SEND_RETRIES_EXHAUSTED) and acknowledged instead of retried: the queue's maxReceiveCount (20), so that
    * the dead-letter queue only gets records that crash.
    */
-  SEND_MAX_RECEIVES: envField.integerOr(8),
+  SEND_MAX_RECEIVES: envField.integerOr(20),
   /** Longest retry delay (SQS allows 12 h). */
   RETRY_MAX_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(43_200)), 300),
   ...commonEnv,

@@ -26,6 +26,14 @@ type Fields = Record<string, unknown>;
 const leaseLeavesTimeToSend = ({ clock, settings }: MessageSenderDependencies, event: OutboundMessageEventV1): boolean =>
   clock.now().getTime() + 2 * settings.sendTimeoutMs <= Date.parse(event.leaseExpiresAt);
 
+/**
+ * Whether a retry after the provider's minimum delay could still be sent within the lease. If not,
+ * the failure is recorded now (SEND_RETRIES_EXHAUSTED) instead of leaving the row 'queued' for the
+ * reaper, which would only resend it after lease + grace and out of its conversation's order.
+ */
+const leaseLeavesTimeToRetry = ({ clock, settings }: MessageSenderDependencies, event: OutboundMessageEventV1, error: ProviderRetryableError): boolean =>
+  clock.now().getTime() + Math.max(1, error.minDelaySeconds) * 1000 + 2 * settings.sendTimeoutMs <= Date.parse(event.leaseExpiresAt);
+
 /** Meta echoes it in the status webhooks of this message: a way to reconcile an ambiguous send. */
 const callbackDataOf = (event: OutboundMessageEventV1): string => `outbound:${event.rowId}:${event.attempt}`;
 
@@ -131,7 +139,7 @@ export const sendMessage = async (
     }
     ending = await attemptSend(deps, event, delivery, logger, fields);
   } catch (error) {
-    if (error instanceof ProviderRetryableError && delivery.receiveCount >= deps.settings.maxReceives) {
+    if (error instanceof ProviderRetryableError && (delivery.receiveCount >= deps.settings.maxReceives || !leaseLeavesTimeToRetry(deps, event, error))) {
       ending = retriesExhausted(error, delivery.receiveCount);
     } else {
       logThrown(logger, fields, error);

@@ -34,7 +34,7 @@ export const OutboundCollectorConfigSchema = z
     /** A row is tried this often; then it is failed with SEND_ATTEMPTS_EXHAUSTED. */
     OUTBOUND_MAX_ATTEMPTS: integerBetween(5, 1, 100),
     /** The reaper takes back a 'queued' row only this long after its lease ended, so a late send result still lands first. */
-    OUTBOUND_REAP_GRACE_SECONDS: integerBetween(1_800, 0, 86_400),
+    OUTBOUND_REAP_GRACE_SECONDS: integerBetween(3_600, 0, 86_400),
     /** First pause after an empty lease; doubled on each further empty lease… */
     COLLECTOR_IDLE_MIN_MS: integerBetween(100, 1, 60_000),
     /** …up to this pause. */

@@ -52,7 +52,7 @@ describe('createGatewayResources', () => {
     const dlq = await queueAttributes(sqs, resources.dlqUrls['outbound-messages']);
     expect(resources.queueUrls['outbound-messages']).toMatch(/\/outbound-outbound-messages\.fifo$/);
     expect(queue).toMatchObject({ FifoQueue: 'true', VisibilityTimeout: '60' });
-    expect(JSON.parse(queue.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: 8 });
+    expect(JSON.parse(queue.RedrivePolicy ?? '{}')).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: 20 });
     expect(dlq.QueueArn).toMatch(/:outbound-outbound-messages-dlq\.fifo$/);
   });
 

@@ -389,8 +389,8 @@ FROM @reaped;`,
 DECLARE @changed TABLE (id BIGINT NOT NULL);
 UPDATE wa_outbound_messages
 SET status = N'sent', provider = @provider, channel_id = COALESCE(channel_id, @channel_id),
-    provider_message_id = @provider_message_id, sent_at = @sent_at, reserved_until = NULL,
-    error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = @now
+    provider_message_id = @provider_message_id, sent_at = @sent_at, queued_at = COALESCE(queued_at, @sent_at),
+    reserved_until = NULL, error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = @now
 OUTPUT inserted.id INTO @changed (id)
 WHERE id = @id AND provider_message_id IS NULL
   AND (status IN (N'pending', N'queued') OR (status = N'failed' AND error_code IN (@exhausted_code, @unknown_code)));

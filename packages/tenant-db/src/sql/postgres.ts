@@ -222,8 +222,8 @@ FROM reaped`,
    */
   applySendResultSent: `UPDATE wa_outbound_messages
 SET status = 'sent', provider = $2::text, channel_id = COALESCE(channel_id, $3::text), provider_message_id = $4::text,
-    sent_at = $5::timestamptz, reserved_until = NULL, error_code = NULL, error_message = NULL, failed_at = NULL,
-    updated_at = $6::timestamptz
+    sent_at = $5::timestamptz, queued_at = COALESCE(queued_at, $5::timestamptz), reserved_until = NULL,
+    error_code = NULL, error_message = NULL, failed_at = NULL, updated_at = $6::timestamptz
 WHERE id = $1::bigint AND provider_message_id IS NULL
   AND (status IN ('pending', 'queued') OR (status = 'failed' AND error_code IN ($7::text, $8::text)))`,
   /** $1 id, $2 attempt, $3 provider, $4 channel_id, $5 error_code, $6 error_message, $7 failed_at, $8 now. */

@@ -142,17 +142,20 @@ for (const target of dialectTargets) {
         });
       });
 
-      it('applies a result to a row whose move to queued never landed', async () => {
+      it('applies a result to a row whose move to queued never landed, filling queued_at with the send time', async () => {
         // Prepare
         const [leased] = await store.insertOutboundMessage(aNewOutboundMessage()).then(() => store.leaseDueMessages({ limit: 1, now: at(90), leaseSeconds: LEASE_SECONDS }));
         const ref = { id: leased?.id as string, attempt: 1 };
+        const result = aSentResult(ref);
 
         // Act
-        const outcome = await store.applySendResult(aSentResult(ref));
+        const outcome = await store.applySendResult(result);
 
         // Assert
         expect(outcome).toBe('applied');
-        expect((await store.findOutboundMessage(ref.id))?.status).toBe('sent');
+        const row = await store.findOutboundMessage(ref.id);
+        expect(row?.status).toBe('sent');
+        expect(row?.queuedAt).toEqual(result.at);
       });
 
       it('applies an acceptance from another attempt: the provider took the message, whichever attempt sent it', async () => {

@@ -18,7 +18,7 @@ describe('message-sender config', () => {
       MEDIA_UPLOAD_TIMEOUT_MS: 30_000,
       RETRY_BASE_SECONDS: 2,
       RETRY_MAX_SECONDS: 300,
-      SEND_MAX_RECEIVES: 8,
+      SEND_MAX_RECEIVES: 20,
       LOG_LEVEL: 'info',
       AWS_REGION: 'us-east-1',
     });

@@ -251,6 +251,35 @@ describe('sendMessage: retries run out', () => {
     ]);
   });
 
+  it('records SEND_RETRIES_EXHAUSTED early when a retry could no longer be sent within the lease', async () => {
+    // Prepare: the lease ends before a retry after 1 s plus two send timeouts; the send itself still fits
+    const { deps, meta, results } = senderWorld();
+    meta.sendAnswers = [rateLimited];
+    const leaseExpiresAt = new Date(Date.parse(NOW) + 2 * SEND_TIMEOUT_MS + 500).toISOString();
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent({ leaseExpiresAt }), capturingLogger().logger, delivery(2));
+
+    // Assert
+    await expect(sending).resolves.toBeUndefined();
+    expect(meta.sends).toHaveLength(1);
+    expect(results.bodies()[0]?.outcome).toMatchObject({ status: 'failed', code: 'SEND_RETRIES_EXHAUSTED' });
+  });
+
+  it('keeps retrying while the lease leaves time for the provider\'s minimum delay (2 s here) and a send', async () => {
+    // Prepare
+    const { deps, meta, results } = senderWorld();
+    meta.sendAnswers = [rateLimited];
+    const leaseExpiresAt = new Date(Date.parse(NOW) + 2 * SEND_TIMEOUT_MS + 2_000).toISOString();
+
+    // Act
+    const sending = sendMessage(deps, anOutboundEvent({ leaseExpiresAt }), capturingLogger().logger, delivery(2));
+
+    // Assert
+    await expect(sending).rejects.toBeInstanceOf(ProviderRetryableError);
+    expect(results.published).toEqual([]);
+  });
+
   it('says the provider\'s code once when its message already starts with it', async () => {
     // Prepare: Meta's client phrases its texts "code: message"
     const { deps, meta, results } = senderWorld();
