@@ -96,6 +96,8 @@ export const collectTenant = async (deps: Deps, tenantId: string, deadline: Date
     logger.error({ tenantId, ...summary, ...failureFields(error) }, 'tenant collect run failed');
     return summary;
   }
-  logger.info({ tenantId, ...summary }, 'tenant collect run ended');
+  // An idle run is the common case (one per tenant per schedule tick): logged only at debug.
+  const idle = summary.leased === 0 && summary.reaped === 0;
+  (idle ? logger.debug.bind(logger) : logger.info.bind(logger))({ tenantId, ...summary }, 'tenant collect run ended');
   return summary;
 };

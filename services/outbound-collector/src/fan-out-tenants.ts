@@ -31,6 +31,6 @@ export const fanOutTenants = async (deps: Pick<CollectorDependencies, 'credentia
     logger.error({ tenantId, ...failureFields(result.reason) }, 'tenant collect run not started');
   });
   const summary = { tenants: tenantIds.length, launched: tenantIds.length - notLaunched.length, notLaunched };
-  logger.info({ tenants: summary.tenants, launched: summary.launched, notLaunched: notLaunched.length }, 'tenant collect runs started');
+  logger.debug({ tenants: summary.tenants, launched: summary.launched, notLaunched: notLaunched.length }, 'tenant collect runs started');
   return summary;
 };

@@ -565,6 +565,18 @@ describe('collectTenant', () => {
     });
   });
 
+  it('logs an idle run only at debug, a run that moved rows at info', async () => {
+    const idle = setup();
+    await idle.run();
+    const busy = setup();
+    busy.acme.insert({ toId: ALICE, message: textMessage('hi') });
+    await busy.run();
+
+    const levelOf = (lines: Record<string, unknown>[]) => lines.find((line) => line.msg === 'tenant collect run ended')?.level;
+    expect(levelOf(idle.lines)).toBe(20);
+    expect(levelOf(busy.lines)).toBe(30);
+  });
+
   it('logs one summary line per run, never the message text', async () => {
     const { acme, run, lines } = setup();
     acme.insert({ toId: ALICE, message: textMessage('a private note about the order') });
