@@ -1,0 +1,286 @@
+import * as path from 'node:path';
+import type { QueueRole } from '@wagw/contracts';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { MEDIA_PREFIX, PARKED_PREFIX, RAW_PREFIX } from './bucket';
+import { NODE_RUNTIME_ENV, SERVICE_TUNING } from './function-environments';
+import type { GatewayQueue } from './queues';
+import { pascal } from './queues';
+import type { StageConfig } from './stage-config';
+
+/** The repository root: entries, the lockfile and esbuild are found from it. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export type FunctionRole =
+  | 'webhook-receiver'
+  | 'webhook-media'
+  | 'inbound-writer'
+  | 'outbound-collector'
+  | 'message-sender'
+  | 'status-saver'
+  | 'credentials-broker';
+
+interface FunctionSpec {
+  /** Handler file, relative to the repository root (exports `handler`). */
+  entry: string;
+  timeout: Duration;
+  memorySize: number;
+  /** Reaches tenant databases (SQL Server / PostgreSQL): placed in the VPC when the stage enables one. */
+  reachesTenantDatabases?: boolean;
+  /** The queue it consumes, with the batch size of its event source mapping. */
+  consumes?: { role: QueueRole; batchSize: number };
+}
+
+/** One entry per handler; a queue consumer's timeout sets its queue's visibility timeout (× 6). */
+export const FUNCTION_SPECS: Readonly<Record<FunctionRole, FunctionSpec>> = {
+  'webhook-receiver': { entry: 'services/webhook-receiver/src/handler.ts', timeout: Duration.seconds(10), memorySize: 512 },
+  'webhook-media': {
+    entry: 'services/webhook-receiver/src/media-handler.ts',
+    timeout: Duration.seconds(120),
+    memorySize: 1024,
+    consumes: { role: 'media-jobs', batchSize: 1 },
+  },
+  'inbound-writer': {
+    reachesTenantDatabases: true,
+    entry: 'services/inbound-writer/src/handler.ts',
+    timeout: Duration.seconds(30),
+    memorySize: 512,
+    consumes: { role: 'inbound-events', batchSize: 10 },
+  },
+  'outbound-collector': { entry: 'services/outbound-collector/src/handler.ts', timeout: Duration.seconds(70), memorySize: 512, reachesTenantDatabases: true },
+  'message-sender': {
+    entry: 'services/message-sender/src/handler.ts',
+    timeout: Duration.seconds(60),
+    memorySize: 512,
+    consumes: { role: 'outbound-messages', batchSize: 10 },
+  },
+  'status-saver': {
+    reachesTenantDatabases: true,
+    entry: 'services/status-saver/src/handler.ts',
+    timeout: Duration.seconds(30),
+    memorySize: 512,
+    consumes: { role: 'status-events', batchSize: 10 },
+  },
+  'credentials-broker': { entry: 'services/credentials-broker/src/handler.ts', timeout: Duration.seconds(10), memorySize: 256 },
+};
+
+export const FUNCTION_ROLES = Object.keys(FUNCTION_SPECS) as FunctionRole[];
+
+/** Each queue's consumer timeout, from the specs above. */
+export const consumerTimeouts = (): Record<QueueRole, Duration> => {
+  const timeouts = {} as Record<QueueRole, Duration>;
+  for (const spec of Object.values(FUNCTION_SPECS)) if (spec.consumes) timeouts[spec.consumes.role] = spec.timeout;
+  return timeouts;
+};
+
+export interface FunctionsProps {
+  config: StageConfig;
+  queues: Readonly<Record<QueueRole, GatewayQueue>>;
+  bucket: Bucket;
+  /**
+   * false: every function gets a small inline stub instead of its esbuild bundle (template unit tests,
+   * which assert on everything but the code). Default true.
+   */
+  bundle?: boolean;
+}
+
+/**
+ * One function per service handler (nodejs22.x, arm64, source maps, local esbuild), each with its own
+ * log group and exactly its config schema's variables; queue consumers report batch item failures.
+ * Only the broker reads secrets; every other function may only invoke the broker.
+ */
+export class Functions extends Construct {
+  readonly byRole: Readonly<Record<FunctionRole, LambdaFunction>>;
+  /** Function names, set explicitly so that env vars and IAM can name them without a reference cycle. */
+  readonly names: Readonly<Record<FunctionRole, string>>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { config, queues, bucket } = props;
+    const names = {} as Record<FunctionRole, string>;
+    for (const role of FUNCTION_ROLES) names[role] = `${config.namePrefix}-${role}`;
+    this.names = names;
+
+    const url = (role: QueueRole): string => queues[role].queue.queueUrl;
+    const common = { LOG_LEVEL: config.LOG_LEVEL };
+    const broker = { CREDENTIALS_BROKER_FUNCTION: names['credentials-broker'] };
+    const t = SERVICE_TUNING;
+    const environments: Record<FunctionRole, Record<string, string>> = {
+      'webhook-receiver': {
+        INBOUND_EVENTS_QUEUE_URL: url('inbound-events'),
+        STATUS_EVENTS_QUEUE_URL: url('status-events'),
+        BUCKET_NAME: bucket.bucketName,
+        ...broker,
+        MAX_BODY_BYTES: t.MAX_BODY_BYTES,
+        ...common,
+      },
+      'webhook-media': {
+        INBOUND_EVENTS_QUEUE_URL: url('inbound-events'),
+        BUCKET_NAME: bucket.bucketName,
+        ...broker,
+        MEDIA_MAX_BYTES: String(100 * 1024 * 1024),
+        MEDIA_MAX_ATTEMPTS: t.MEDIA_MAX_ATTEMPTS,
+        // Only the providers' own media hosts (none besides them in AWS).
+        MEDIA_ALLOWED_HOSTS: '',
+        MEDIA_TIMEOUT_MS: '15000',
+        ...common,
+      },
+      'inbound-writer': {
+        MEDIA_JOBS_QUEUE_URL: url('media-jobs'),
+        ...broker,
+        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
+        ...common,
+      },
+      'outbound-collector': {
+        OUTBOUND_MESSAGES_QUEUE_URL: url('outbound-messages'),
+        ...broker,
+        OUTBOUND_COLLECTOR_FUNCTION: names['outbound-collector'],
+        COLLECTOR_RUN_SECONDS: t.COLLECTOR_RUN_SECONDS,
+        COLLECTOR_BATCH_SIZE: t.COLLECTOR_BATCH_SIZE,
+        OUTBOUND_LEASE_SECONDS: t.OUTBOUND_LEASE_SECONDS,
+        OUTBOUND_MAX_ATTEMPTS: t.OUTBOUND_MAX_ATTEMPTS,
+        OUTBOUND_REAP_GRACE_SECONDS: t.OUTBOUND_REAP_GRACE_SECONDS,
+        COLLECTOR_IDLE_MIN_MS: t.COLLECTOR_IDLE_MIN_MS,
+        COLLECTOR_IDLE_MAX_MS: t.COLLECTOR_IDLE_MAX_MS,
+        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
+        ...common,
+      },
+      'message-sender': {
+        STATUS_EVENTS_QUEUE_URL: url('status-events'),
+        OUTBOUND_MESSAGES_QUEUE_URL: url('outbound-messages'),
+        BUCKET_NAME: bucket.bucketName,
+        ...broker,
+        SEND_TIMEOUT_MS: t.SEND_TIMEOUT_MS,
+        MEDIA_UPLOAD_TIMEOUT_MS: t.MEDIA_UPLOAD_TIMEOUT_MS,
+        RETRY_BASE_SECONDS: t.RETRY_BASE_SECONDS,
+        SEND_MAX_RECEIVES: String(queues['outbound-messages'].maxReceiveCount),
+        RETRY_MAX_SECONDS: t.RETRY_MAX_SECONDS,
+        ...common,
+      },
+      'status-saver': {
+        STATUS_EVENTS_QUEUE_URL: url('status-events'),
+        ...broker,
+        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
+        ...common,
+      },
+      'credentials-broker': {
+        SECRETS_SOURCE: 'secrets-manager',
+        SECRETS_PREFIX: config.secretsPrefix,
+        CACHE_TTL_SECONDS: t.CACHE_TTL_SECONDS,
+        ...common,
+      },
+    };
+
+    const vpcPlacement = this.vpcPlacement(config);
+    const byRole = {} as Record<FunctionRole, LambdaFunction>;
+    for (const role of FUNCTION_ROLES) {
+      const spec = FUNCTION_SPECS[role];
+      const id = pascal(role);
+      const logGroup = new LogGroup(this, `${id}Logs`, {
+        logGroupName: `/aws/lambda/${names[role]}`,
+        retention: config.logRetention,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const common = {
+        functionName: names[role],
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        timeout: spec.timeout,
+        memorySize: spec.memorySize,
+        logGroup,
+        environment: { ...environments[role], ...NODE_RUNTIME_ENV },
+        ...(role === 'outbound-collector' && config.collectorReservedConcurrency !== undefined
+          ? { reservedConcurrentExecutions: config.collectorReservedConcurrency }
+          : {}),
+        ...(spec.reachesTenantDatabases === true ? vpcPlacement : {}),
+      };
+      byRole[role] =
+        props.bundle === false
+          ? new LambdaFunction(this, id, { ...common, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => ({});') })
+          : new NodejsFunction(this, id, {
+              ...common,
+              entry: path.join(REPO_ROOT, spec.entry),
+              handler: 'handler',
+              projectRoot: REPO_ROOT,
+              depsLockFilePath: path.join(REPO_ROOT, 'pnpm-lock.yaml'),
+              bundling: {
+                forceDockerBundling: false,
+                sourceMap: true,
+                minify: true,
+                format: OutputFormat.CJS,
+                target: 'node22',
+              },
+            });
+      if (spec.consumes) {
+        byRole[role].addEventSource(
+          new SqsEventSource(queues[spec.consumes.role].queue, {
+            batchSize: spec.consumes.batchSize,
+            reportBatchItemFailures: true,
+            maxConcurrency: config.queueConsumerConcurrency,
+          }),
+        );
+      }
+    }
+    this.byRole = byRole;
+    this.grant(props, byRole, names);
+  }
+
+  /** Subnets and security groups of an existing VPC, by id (no lookup, so synth stays offline). */
+  private vpcPlacement(config: StageConfig): object {
+    if (!config.vpc.enabled) return {};
+    const { vpcId, subnetIds, securityGroupIds } = config.vpc;
+    return {
+      vpc: Vpc.fromVpcAttributes(this, 'Vpc', { vpcId, availabilityZones: Stack.of(this).availabilityZones }),
+      vpcSubnets: { subnets: subnetIds.map((subnetId, index) => Subnet.fromSubnetId(this, `Subnet${index}`, subnetId)) },
+      securityGroups: securityGroupIds.map((groupId, index) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${index}`, groupId)),
+    };
+  }
+
+  private grant(props: FunctionsProps, fns: Record<FunctionRole, LambdaFunction>, names: Record<FunctionRole, string>): void {
+    const { queues, bucket, config } = props;
+    const brokerFn: IFunction = fns['credentials-broker'];
+    for (const role of FUNCTION_ROLES) if (role !== 'credentials-broker') brokerFn.grantInvoke(fns[role]);
+
+    queues['inbound-events'].queue.grantSendMessages(fns['webhook-receiver']);
+    queues['status-events'].queue.grantSendMessages(fns['webhook-receiver']);
+    bucket.grantPut(fns['webhook-receiver'], `${RAW_PREFIX}*`);
+    bucket.grantPut(fns['webhook-receiver'], `${PARKED_PREFIX}*`);
+
+    queues['inbound-events'].queue.grantSendMessages(fns['webhook-media']);
+    bucket.grantPut(fns['webhook-media'], `${MEDIA_PREFIX}*`);
+
+    queues['media-jobs'].queue.grantSendMessages(fns['inbound-writer']);
+
+    queues['outbound-messages'].queue.grantSendMessages(fns['outbound-collector']);
+    // The schedule run invokes this same function once per tenant; named by ARN to avoid a cycle.
+    fns['outbound-collector'].addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['lambda:InvokeFunction'],
+        resources: [Stack.of(this).formatArn({ service: 'lambda', resource: 'function', resourceName: names['outbound-collector'], arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      }),
+    );
+
+    queues['status-events'].queue.grantSendMessages(fns['message-sender']);
+    bucket.grantRead(fns['message-sender']);
+
+    // Secret names are `{prefix}/meta-apps/{appId}` and `{prefix}/tenants/{tenantId}`.
+    const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${config.secretsPrefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    fns['credentials-broker'].addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] }),
+    );
+    // ListSecrets and BatchGetSecretValue do not support resource-level permissions; BatchGet still
+    // needs GetSecretValue on each secret (above), so the broker reads nothing outside its prefix.
+    fns['credentials-broker'].addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue'], resources: ['*'] }),
+    );
+  }
+}

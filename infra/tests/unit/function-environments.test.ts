@@ -1,0 +1,74 @@
+import { BrokerConfigSchema, loadConfig as loadBrokerConfig } from '@wagw/credentials-broker/config';
+import { InboundWriterConfigSchema, loadConfig as loadInboundWriterConfig } from '@wagw/inbound-writer/config';
+import { MessageSenderConfigSchema, loadConfig as loadMessageSenderConfig } from '@wagw/message-sender/config';
+import { OutboundCollectorConfigSchema, loadConfig as loadCollectorConfig } from '@wagw/outbound-collector/config';
+import { StatusSaverConfigSchema, loadConfig as loadStatusSaverConfig } from '@wagw/status-saver/config';
+import { loadConfig as loadReceiverConfig } from '@wagw/webhook-receiver/config';
+import { loadMediaConfig } from '@wagw/webhook-receiver/media-config';
+import { LAMBDA_PROVIDED_KEYS, LOCAL_ONLY_KEYS, NODE_RUNTIME_ENV } from '../../src/function-environments';
+import { FUNCTION_ROLES } from '../../src/functions';
+import type { FunctionRole } from '../../src/functions';
+import { synthGateway } from '../support/synth';
+
+const { stack, template } = synthGateway();
+
+/** The function's variables as deployed; references (queue URLs, bucket name) become sample values. */
+const deployedEnv = (role: FunctionRole): Record<string, string> => {
+  const logicalId = stack.getLogicalId(stack.functions.byRole[role].node.defaultChild as never);
+  const variables = (template.toJSON().Resources[logicalId].Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(variables)
+      .filter(([key]) => !(key in NODE_RUNTIME_ENV))
+      .map(([key, value]) => [key, typeof value === 'string' ? value : key.endsWith('_URL') ? 'https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo' : 'resolved']),
+  );
+};
+
+const deployableKeys = (keys: string[]): string[] =>
+  keys.filter((key) => !LAMBDA_PROVIDED_KEYS.includes(key) && !LOCAL_ONLY_KEYS.includes(key)).sort();
+
+/**
+ * The webhook-receiver's two schemas (ReceiverEnv, MediaEnv) are module-private; until they are
+ * exported their keys are written out here, and loading the config from the deployed variables proves
+ * at least every required key is there.
+ */
+const RECEIVER_KEYS = ['INBOUND_EVENTS_QUEUE_URL', 'STATUS_EVENTS_QUEUE_URL', 'BUCKET_NAME', 'CREDENTIALS_BROKER_FUNCTION', 'MAX_BODY_BYTES', 'LOG_LEVEL'];
+const MEDIA_KEYS = [
+  'INBOUND_EVENTS_QUEUE_URL',
+  'BUCKET_NAME',
+  'CREDENTIALS_BROKER_FUNCTION',
+  'MEDIA_MAX_BYTES',
+  'MEDIA_MAX_ATTEMPTS',
+  'MEDIA_ALLOWED_HOSTS',
+  'MEDIA_TIMEOUT_MS',
+  'LOG_LEVEL',
+];
+
+const EXPECTED: Record<FunctionRole, { keys: string[]; load: (env: Record<string, string>) => unknown }> = {
+  'webhook-receiver': { keys: RECEIVER_KEYS, load: loadReceiverConfig },
+  'webhook-media': { keys: MEDIA_KEYS, load: loadMediaConfig },
+  'inbound-writer': { keys: Object.keys(InboundWriterConfigSchema.shape), load: loadInboundWriterConfig },
+  'outbound-collector': { keys: Object.keys(OutboundCollectorConfigSchema.shape), load: loadCollectorConfig },
+  'message-sender': { keys: Object.keys(MessageSenderConfigSchema.shape), load: loadMessageSenderConfig },
+  'status-saver': { keys: Object.keys(StatusSaverConfigSchema.shape), load: loadStatusSaverConfig },
+  'credentials-broker': { keys: Object.keys(BrokerConfigSchema.shape), load: loadBrokerConfig },
+};
+
+describe('function environments', () => {
+  it.each(FUNCTION_ROLES)('gives %s exactly the keys of its config schema (less Lambda-provided and local-only keys)', (role) => {
+    expect(Object.keys(deployedEnv(role)).sort()).toEqual(deployableKeys(EXPECTED[role].keys));
+  });
+
+  it.each(FUNCTION_ROLES)('gives %s variables its config accepts', (role) => {
+    expect(() => EXPECTED[role].load({ ...deployedEnv(role), AWS_REGION: 'eu-west-1' })).not.toThrow();
+  });
+
+  it('runs each collector run for 50 seconds, inside its timeout', () => {
+    // Prepare
+    const env = deployedEnv('outbound-collector');
+    const timeout = stack.functions.byRole['outbound-collector'].timeout?.toSeconds() ?? 0;
+
+    // Assert
+    expect(env.COLLECTOR_RUN_SECONDS).toBe('50');
+    expect(timeout).toBeGreaterThan(50);
+  });
+});

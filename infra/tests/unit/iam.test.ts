@@ -1,0 +1,64 @@
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { resourcesOfType, synthGateway } from '../support/synth';
+
+const { stack, template } = synthGateway();
+const policies = resourcesOfType(template, 'AWS::IAM::Policy');
+const roleRefOf = (fn: IFunction): unknown => stack.resolve((fn.role?.node.defaultChild as CfnRole).ref);
+const brokerRoleRef = roleRefOf(stack.functions.byRole['credentials-broker']);
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+const statementsOf = (policy: { Properties: Record<string, unknown> }): Statement[] =>
+  (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const isBrokerPolicy = (policy: { Properties: Record<string, unknown> }): boolean =>
+  JSON.stringify(policy.Properties.Roles) === JSON.stringify([brokerRoleRef]);
+
+describe('IAM', () => {
+  it('lets only the credentials broker read secrets', () => {
+    // Prepare
+    const readers = Object.values(policies).filter((policy) =>
+      statementsOf(policy).some((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:'))),
+    );
+
+    // Assert
+    expect(readers).toHaveLength(1);
+    expect(isBrokerPolicy(readers[0]!)).toBe(true);
+  });
+
+  it('limits GetSecretValue to the stage secret prefix', () => {
+    // Prepare
+    const statements = Object.values(policies).flatMap(statementsOf);
+    const getSecret = statements.filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
+
+    // Assert
+    expect(getSecret).toHaveLength(1);
+    expect(JSON.stringify(getSecret[0]!.Resource)).toContain(':secret:wagw-dev/*');
+  });
+
+  it('lets every other function invoke the broker and nothing else by name', () => {
+    // Prepare
+    const others = Object.entries(stack.functions.byRole).filter(([role]) => role !== 'credentials-broker');
+
+    // Assert
+    for (const [, fn] of others) {
+      const roleRef = roleRefOf(fn);
+      const own = Object.values(policies).filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([roleRef]));
+      const invokes = own.flatMap(statementsOf).filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+      expect(JSON.stringify(invokes)).toContain('CredentialsBroker');
+    }
+  });
+
+  it('uses a * resource only for the secrets actions that cannot be scoped', () => {
+    // Prepare
+    const wildcard = Object.values(policies)
+      .flatMap(statementsOf)
+      .filter((statement) => [statement.Resource].flat().includes('*'));
+
+    // Assert
+    expect(wildcard.flatMap(actionsOf).sort()).toEqual(['secretsmanager:BatchGetSecretValue', 'secretsmanager:ListSecrets']);
+  });
+});
