@@ -26,7 +26,7 @@ export const GATEWAY_QUEUES: Readonly<Record<QueueRole, GatewayQueueSpec>> = {
   'inbound-events': { name: 'inbound-events.fifo', dlqName: 'inbound-events-dlq.fifo', maxReceiveCount: 5, visibilityTimeoutSeconds: 30 },
   'status-events': { name: 'status-events.fifo', dlqName: 'status-events-dlq.fifo', maxReceiveCount: 12, visibilityTimeoutSeconds: 30 },
   'media-jobs': { name: 'media-jobs.fifo', dlqName: 'media-jobs-dlq.fifo', maxReceiveCount: 6, visibilityTimeoutSeconds: 90 },
-  // The sender backs off retryable failures through ChangeMessageVisibility; 8 receives cover its schedule.
+  // The sender backs off retryable failures through ChangeMessageVisibility; 20 receives leave room for records held back behind a failing one of their group (its retries end earlier: at the lease).
   'outbound-messages': { name: 'outbound-messages.fifo', dlqName: 'outbound-messages-dlq.fifo', maxReceiveCount: 20, visibilityTimeoutSeconds: 60 },
 };
 

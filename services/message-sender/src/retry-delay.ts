@@ -1,14 +1,10 @@
+import type { BackoffSettings } from '@wagw/runtime/backoff';
+import { equalJitterBackoffSeconds } from '@wagw/runtime/backoff';
 import type { RetryBackoff } from '@wagw/runtime/sqs-fifo-batch';
 import { minDelaySecondsOf, NotStartedError } from './errors';
 
-export interface RetryDelaySettings {
-  /** Delay of the first retry, before jitter. */
-  baseSeconds: number;
-  /** No delay is longer (SQS allows 12 h). */
-  maxSeconds: number;
-  /** [0, 1); Math.random in production, fixed in tests. */
-  random: () => number;
-}
+/** maxSeconds: SQS allows 12 h. */
+export type RetryDelaySettings = BackoffSettings;
 
 /** A record the invocation had no time for was not tried: a fresh invocation can take it at once. */
 const NOT_STARTED_DELAY_SECONDS = 1;
@@ -21,11 +17,7 @@ const NOT_STARTED_DELAY_SECONDS = 1;
  */
 export const retryDelaySeconds = (error: unknown, receiveCount: number, settings: RetryDelaySettings): number => {
   if (error instanceof NotStartedError) return Math.min(settings.maxSeconds, NOT_STARTED_DELAY_SECONDS);
-  const exponent = Math.max(0, receiveCount - 1);
-  const ceiling = Math.min(settings.maxSeconds, settings.baseSeconds * 2 ** Math.min(exponent, 30));
-  const jittered = ceiling / 2 + settings.random() * (ceiling / 2);
-  const delay = Math.max(jittered, minDelaySecondsOf(error), 1);
-  return Math.min(settings.maxSeconds, Math.ceil(delay));
+  return equalJitterBackoffSeconds(receiveCount, settings, minDelaySecondsOf(error));
 };
 
 /** The FIFO wrapper's retry backoff for outbound-messages: the delay above, set by `setVisibility`. */

@@ -1,14 +1,9 @@
 import { isGatewayError } from '@wagw/core/errors';
+import type { BackoffSettings } from '@wagw/runtime/backoff';
+import { equalJitterBackoffSeconds } from '@wagw/runtime/backoff';
 import type { RetryBackoff } from '@wagw/runtime/sqs-fifo-batch';
 
-export interface RetryDelaySettings {
-  /** Upper bound of the first retry's delay. */
-  baseSeconds: number;
-  /** No delay is longer. */
-  maxSeconds: number;
-  /** [0, 1); Math.random in production, fixed in tests. */
-  random: () => number;
-}
+export type RetryDelaySettings = BackoffSettings;
 
 /** A dead tenant database is retried after 15 s, 30 s, 60 s … at most 300 s (each with jitter). */
 export const TENANT_DB_RETRY: Omit<RetryDelaySettings, 'random'> = { baseSeconds: 15, maxSeconds: 300 };
@@ -21,10 +16,7 @@ export const TENANT_DB_RETRY: Omit<RetryDelaySettings, 'random'> = { baseSeconds
  */
 export const retryDelaySeconds = (error: unknown, receiveCount: number, settings: RetryDelaySettings): number | undefined => {
   if (!isGatewayError(error) || error.code !== 'TENANT_DB_UNAVAILABLE') return undefined;
-  const exponent = Math.max(0, receiveCount - 1);
-  const ceiling = Math.min(settings.maxSeconds, settings.baseSeconds * 2 ** Math.min(exponent, 30));
-  const jittered = ceiling / 2 + settings.random() * (ceiling / 2);
-  return Math.min(settings.maxSeconds, Math.max(1, Math.ceil(jittered)));
+  return equalJitterBackoffSeconds(receiveCount, settings);
 };
 
 /** The FIFO wrapper's retry backoff for status-events: the delay above, set by `setVisibility`. */
