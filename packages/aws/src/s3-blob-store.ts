@@ -9,7 +9,7 @@ import {
   paginateListObjectsV2,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { BlobPutOptions, BlobReader, BlobStore, StoredBlob } from '@wagw/core/ports';
+import type { BlobPutOptions, BlobStore, StoredBlob } from '@wagw/core/ports';
 import { BlobStoreError } from './errors';
 
 const isMissing = (error: unknown): boolean =>
@@ -34,7 +34,7 @@ export interface S3BlobStoreOptions {
   listPageSize?: number;
 }
 
-export class S3BlobStore implements BlobStore, BlobReader {
+export class S3BlobStore implements BlobStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -84,11 +84,6 @@ export class S3BlobStore implements BlobStore, BlobReader {
       if (isMissing(error)) return undefined;
       throw new BlobStoreError('get', key, error);
     }
-  }
-
-  async getWithMetadata(key: string): Promise<StoredBlob | undefined> {
-    const read = await this.getWithMetadataWithin(key, Number.POSITIVE_INFINITY);
-    return read?.outcome === 'read' ? read.blob : undefined;
   }
 
   /**

@@ -52,12 +52,6 @@ export interface StoredBlob {
   contentType?: string;
 }
 
-/** Reads objects of the gateway's bucket with their metadata (e.g. a row's `s3_key` media before upload). */
-export interface BlobReader {
-  /** undefined when no object has this key. */
-  getWithMetadata(key: string): Promise<StoredBlob | undefined>;
-}
-
 /** What callers ask the credentials broker; implementations cache answers briefly. */
 export interface CredentialsClient {
   resolveChannel(provider: Provider, channelId: string): Promise<ChannelOwnerV1>;

@@ -140,15 +140,15 @@ describe('S3BlobStore against the emulator', () => {
     await store.put('outbound/t1/invoice.pdf', bytes, { contentType: 'application/pdf' });
 
     // Act
-    const stored = await store.getWithMetadata('outbound/t1/invoice.pdf');
+    const stored = await store.getWithMetadataWithin('outbound/t1/invoice.pdf', Number.POSITIVE_INFINITY);
 
     // Assert
-    expect(stored).toEqual({ bytes, contentType: 'application/pdf' });
+    expect(stored).toEqual({ outcome: 'read', blob: { bytes, contentType: 'application/pdf' } });
   });
 
   it('answers undefined with metadata too for a key that does not exist', async () => {
     // Act
-    const stored = await store.getWithMetadata('outbound/t1/missing.pdf');
+    const stored = await store.getWithMetadataWithin('outbound/t1/missing.pdf', Number.POSITIVE_INFINITY);
 
     // Assert
     expect(stored).toBeUndefined();
@@ -192,7 +192,7 @@ describe('S3BlobStore against the emulator', () => {
     const missingBucket = new S3BlobStore(s3, 'no-such-bucket-to-read');
 
     // Act
-    const attempt = missingBucket.getWithMetadata('outbound/t1/a.jpg');
+    const attempt = missingBucket.getWithMetadataWithin('outbound/t1/a.jpg', Number.POSITIVE_INFINITY);
 
     // Assert
     await expect(attempt).rejects.toMatchObject({ code: 'BLOB_STORE_FAILED', retryable: true });
