@@ -3,8 +3,8 @@ import { InboundWriterConfigSchema, loadConfig as loadInboundWriterConfig } from
 import { MessageSenderConfigSchema, loadConfig as loadMessageSenderConfig } from '@wagw/message-sender/config';
 import { OutboundCollectorConfigSchema, loadConfig as loadCollectorConfig } from '@wagw/outbound-collector/config';
 import { StatusSaverConfigSchema, loadConfig as loadStatusSaverConfig } from '@wagw/status-saver/config';
-import { loadConfig as loadReceiverConfig } from '@wagw/webhook-receiver/config';
-import { loadMediaConfig } from '@wagw/webhook-receiver/media-config';
+import { ReceiverConfigSchema, loadConfig as loadReceiverConfig } from '@wagw/webhook-receiver/config';
+import { MediaConfigSchema, loadMediaConfig } from '@wagw/webhook-receiver/media-config';
 import { LAMBDA_PROVIDED_KEYS, LOCAL_ONLY_KEYS, NODE_RUNTIME_ENV } from '../../src/function-environments';
 import { FUNCTION_ROLES } from '../../src/functions';
 import type { FunctionRole } from '../../src/functions';
@@ -26,26 +26,9 @@ const deployedEnv = (role: FunctionRole): Record<string, string> => {
 const deployableKeys = (keys: string[]): string[] =>
   keys.filter((key) => !LAMBDA_PROVIDED_KEYS.includes(key) && !LOCAL_ONLY_KEYS.includes(key)).sort();
 
-/**
- * The webhook-receiver's two schemas (ReceiverEnv, MediaEnv) are module-private; until they are
- * exported their keys are written out here, and loading the config from the deployed variables proves
- * at least every required key is there.
- */
-const RECEIVER_KEYS = ['INBOUND_EVENTS_QUEUE_URL', 'STATUS_EVENTS_QUEUE_URL', 'BUCKET_NAME', 'CREDENTIALS_BROKER_FUNCTION', 'MAX_BODY_BYTES', 'LOG_LEVEL'];
-const MEDIA_KEYS = [
-  'INBOUND_EVENTS_QUEUE_URL',
-  'BUCKET_NAME',
-  'CREDENTIALS_BROKER_FUNCTION',
-  'MEDIA_MAX_BYTES',
-  'MEDIA_MAX_ATTEMPTS',
-  'MEDIA_ALLOWED_HOSTS',
-  'MEDIA_TIMEOUT_MS',
-  'LOG_LEVEL',
-];
-
 const EXPECTED: Record<FunctionRole, { keys: string[]; load: (env: Record<string, string>) => unknown }> = {
-  'webhook-receiver': { keys: RECEIVER_KEYS, load: loadReceiverConfig },
-  'webhook-media': { keys: MEDIA_KEYS, load: loadMediaConfig },
+  'webhook-receiver': { keys: Object.keys(ReceiverConfigSchema.shape), load: loadReceiverConfig },
+  'webhook-media': { keys: Object.keys(MediaConfigSchema.shape), load: loadMediaConfig },
   'inbound-writer': { keys: Object.keys(InboundWriterConfigSchema.shape), load: loadInboundWriterConfig },
   'outbound-collector': { keys: Object.keys(OutboundCollectorConfigSchema.shape), load: loadCollectorConfig },
   'message-sender': { keys: Object.keys(MessageSenderConfigSchema.shape), load: loadMessageSenderConfig },

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 /** Meta allows up to 3 MB; the margin covers encoding overhead and future growth. */
 export const DEFAULT_MAX_BODY_BYTES = 3.5 * 1024 * 1024;
 
-const ReceiverEnv = z.object({
+export const ReceiverConfigSchema = z.object({
   INBOUND_EVENTS_QUEUE_URL: envField.url(),
   STATUS_EVENTS_QUEUE_URL: envField.url(),
   BUCKET_NAME: envField.text(),
@@ -28,7 +28,7 @@ export interface ReceiverConfig {
 
 /** The webhook HTTP function's configuration; throws ConfigError naming every bad key at once. */
 export const loadConfig = (env: EnvSource = process.env): ReceiverConfig => {
-  const parsed = parseEnv(ReceiverEnv, env);
+  const parsed = parseEnv(ReceiverConfigSchema, env);
   return {
     inboundEventsQueueUrl: parsed.INBOUND_EVENTS_QUEUE_URL,
     statusEventsQueueUrl: parsed.STATUS_EVENTS_QUEUE_URL,

@@ -62,7 +62,7 @@ const openDownload = async (deps: FetchMediaDeps, job: MediaJobV1, maxBytes: num
   } catch (error) {
     if (!isGatewayError(error) || error.code !== MediaErrorCode.UNAUTHORIZED) throw error;
     logger.warn({ code: error.code }, 'media token refused; refreshing credentials');
-    deps.credentials.invalidate();
+    deps.credentials.invalidate(job.provider, job.channelId);
     const refreshed = await deps.credentials.getChannelCredentials(job.provider, job.channelId);
     return client.open({ job, channel: refreshed, maxBytes });
   }

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 
 export const DEFAULT_MEDIA_MAX_ATTEMPTS = 5;
 
-const MediaEnv = z.object({
+export const MediaConfigSchema = z.object({
   INBOUND_EVENTS_QUEUE_URL: envField.url(),
   BUCKET_NAME: envField.text(),
   CREDENTIALS_BROKER_FUNCTION: envField.text(),
@@ -44,7 +44,7 @@ export interface MediaConfig {
  * argument it reads the process environment (through parseEnv).
  */
 export const loadMediaConfig = (env?: EnvSource): MediaConfig => {
-  const parsed = parseEnv(MediaEnv, env);
+  const parsed = parseEnv(MediaConfigSchema, env);
   return {
     inboundEventsQueueUrl: parsed.INBOUND_EVENTS_QUEUE_URL,
     bucketName: parsed.BUCKET_NAME,

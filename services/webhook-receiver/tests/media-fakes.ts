@@ -50,11 +50,10 @@ export class RecordingPublisher implements EventPublisher {
 }
 
 /**
- * Serves channel records; `rotate` makes the first answer stale until `invalidate()` is called,
+ * Serves channel records; a `stale` record is answered until `invalidate()` drops it,
  * like a cache holding a token the provider has since revoked.
  */
 export class FakeCredentials implements CredentialsClient {
-  invalidations = 0;
   private stale: Map<string, ChannelRecordV1>;
 
   constructor(
@@ -71,9 +70,21 @@ export class FakeCredentials implements CredentialsClient {
     return channel === undefined ? Promise.reject(new ChannelNotFoundError(provider, channelId)) : Promise.resolve(channel);
   }
 
-  invalidate(): void {
-    this.invalidations += 1;
-    this.stale = new Map();
+  /** Which channel each invalidate() named (`provider:channelId`, or `*` for everything). */
+  readonly invalidated: string[] = [];
+
+  get invalidations(): number {
+    return this.invalidated.length;
+  }
+
+  invalidate(provider?: Provider, channelId?: string): void {
+    if (provider === undefined || channelId === undefined) {
+      this.invalidated.push('*');
+      this.stale = new Map();
+      return;
+    }
+    this.invalidated.push(`${provider}:${channelId}`);
+    this.stale.delete(`${provider}:${channelId}`);
   }
 
   resolveChannel(): never {

@@ -171,7 +171,7 @@ describe('fetchMedia', () => {
 
     // Assert
     expect(outcome.status).toBe('stored');
-    expect(credentials.invalidations).toBe(1);
+    expect(credentials.invalidated).toEqual([`meta:${mediaJob().channelId}`]);
     expect(requests.map(({ channel }) => channel.provider === 'meta' && channel.accessToken)).toEqual(['EAAG-revoked', 'EAAG-fresh']);
   });
 
