@@ -1,75 +1,64 @@
-import * as path from 'node:path';
 import type { QueueRole } from '@wagw/contracts';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { MEDIA_PREFIX, PARKED_PREFIX, RAW_PREFIX } from './bucket';
+import { MEDIA_PREFIX, OUTBOUND_PREFIX, PARKED_PREFIX, RAW_PREFIX } from './bucket';
+import { FUNCTION_ENTRIES } from './function-entries';
+import type { FunctionEntry, FunctionEntryName } from './function-entries';
 import { NODE_RUNTIME_ENV, SERVICE_TUNING } from './function-environments';
+import { lambdaCode } from './lambda-code';
 import type { GatewayQueue } from './queues';
 import { pascal } from './queues';
 import type { StageConfig } from './stage-config';
+import { VpcAccess } from './vpc-access';
 
-/** The repository root: entries, the lockfile and esbuild are found from it. */
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export type FunctionRole = FunctionEntryName;
 
-export type FunctionRole =
-  | 'webhook-receiver'
-  | 'webhook-media'
-  | 'inbound-writer'
-  | 'outbound-collector'
-  | 'message-sender'
-  | 'status-saver'
-  | 'credentials-broker';
-
-interface FunctionSpec {
-  /** Handler file, relative to the repository root (exports `handler`). */
-  entry: string;
+/** A function's handler and database reach (function-entries.ts), and how it runs. */
+interface FunctionSpec extends FunctionEntry {
   timeout: Duration;
   memorySize: number;
-  /** Reaches tenant databases (SQL Server / PostgreSQL): placed in the VPC when the stage enables one. */
-  reachesTenantDatabases?: boolean;
   /** The queue it consumes, with the batch size of its event source mapping. */
   consumes?: { role: QueueRole; batchSize: number };
 }
 
-/** One entry per handler; a queue consumer's timeout sets its queue's visibility timeout (× 6). */
+/**
+ * One entry per handler; a queue consumer's timeout sets its queue's visibility timeout (× 6). A
+ * function that reaches tenant databases is placed in the VPC when the stage enables one.
+ */
 export const FUNCTION_SPECS: Readonly<Record<FunctionRole, FunctionSpec>> = {
-  'webhook-receiver': { entry: 'services/webhook-receiver/src/handler.ts', timeout: Duration.seconds(10), memorySize: 512 },
+  'webhook-receiver': { ...FUNCTION_ENTRIES['webhook-receiver'], timeout: Duration.seconds(10), memorySize: 512 },
   'webhook-media': {
-    entry: 'services/webhook-receiver/src/media-handler.ts',
+    ...FUNCTION_ENTRIES['webhook-media'],
     timeout: Duration.seconds(120),
     memorySize: 1024,
     consumes: { role: 'media-jobs', batchSize: 1 },
   },
   'inbound-writer': {
-    reachesTenantDatabases: true,
-    entry: 'services/inbound-writer/src/handler.ts',
+    ...FUNCTION_ENTRIES['inbound-writer'],
     timeout: Duration.seconds(30),
     memorySize: 512,
     consumes: { role: 'inbound-events', batchSize: 10 },
   },
-  'outbound-collector': { entry: 'services/outbound-collector/src/handler.ts', timeout: Duration.seconds(70), memorySize: 512, reachesTenantDatabases: true },
+  'outbound-collector': { ...FUNCTION_ENTRIES['outbound-collector'], timeout: Duration.seconds(70), memorySize: 512 },
   'message-sender': {
-    entry: 'services/message-sender/src/handler.ts',
+    ...FUNCTION_ENTRIES['message-sender'],
     timeout: Duration.seconds(60),
     memorySize: 512,
     consumes: { role: 'outbound-messages', batchSize: 10 },
   },
   'status-saver': {
-    reachesTenantDatabases: true,
-    entry: 'services/status-saver/src/handler.ts',
+    ...FUNCTION_ENTRIES['status-saver'],
     timeout: Duration.seconds(30),
     memorySize: 512,
     consumes: { role: 'status-events', batchSize: 10 },
   },
-  'credentials-broker': { entry: 'services/credentials-broker/src/handler.ts', timeout: Duration.seconds(10), memorySize: 256 },
+  'credentials-broker': { ...FUNCTION_ENTRIES['credentials-broker'], timeout: Duration.seconds(10), memorySize: 256 },
 };
 
 export const FUNCTION_ROLES = Object.keys(FUNCTION_SPECS) as FunctionRole[];
@@ -179,7 +168,7 @@ export class Functions extends Construct {
       },
     };
 
-    const vpcPlacement = this.vpcPlacement(config);
+    const vpcPlacement = config.vpc.enabled ? new VpcAccess(this, 'VpcAccess', config.vpc).placement : {};
     const byRole = {} as Record<FunctionRole, LambdaFunction>;
     for (const role of FUNCTION_ROLES) {
       const spec = FUNCTION_SPECS[role];
@@ -191,6 +180,7 @@ export class Functions extends Construct {
       });
       const common = {
         functionName: names[role],
+        role: this.executionRole(id, logGroup, spec.reachesTenantDatabases && config.vpc.enabled),
         runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
         timeout: spec.timeout,
@@ -200,25 +190,12 @@ export class Functions extends Construct {
         ...(role === 'outbound-collector' && config.collectorReservedConcurrency !== undefined
           ? { reservedConcurrentExecutions: config.collectorReservedConcurrency }
           : {}),
-        ...(spec.reachesTenantDatabases === true ? vpcPlacement : {}),
+        ...(spec.reachesTenantDatabases ? vpcPlacement : {}),
       };
       byRole[role] =
         props.bundle === false
           ? new LambdaFunction(this, id, { ...common, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => ({});') })
-          : new NodejsFunction(this, id, {
-              ...common,
-              entry: path.join(REPO_ROOT, spec.entry),
-              handler: 'handler',
-              projectRoot: REPO_ROOT,
-              depsLockFilePath: path.join(REPO_ROOT, 'pnpm-lock.yaml'),
-              bundling: {
-                forceDockerBundling: false,
-                sourceMap: true,
-                minify: true,
-                format: OutputFormat.CJS,
-                target: 'node22',
-              },
-            });
+          : new LambdaFunction(this, id, { ...common, handler: 'index.handler', code: lambdaCode(spec.entry) });
       if (spec.consumes) {
         byRole[role].addEventSource(
           new SqsEventSource(queues[spec.consumes.role].queue, {
@@ -233,15 +210,17 @@ export class Functions extends Construct {
     this.grant(props, byRole, names);
   }
 
-  /** Subnets and security groups of an existing VPC, by id (no lookup, so synth stays offline). */
-  private vpcPlacement(config: StageConfig): object {
-    if (!config.vpc.enabled) return {};
-    const { vpcId, subnetIds, securityGroupIds } = config.vpc;
-    return {
-      vpc: Vpc.fromVpcAttributes(this, 'Vpc', { vpcId, availabilityZones: Stack.of(this).availabilityZones }),
-      vpcSubnets: { subnets: subnetIds.map((subnetId, index) => Subnet.fromSubnetId(this, `Subnet${index}`, subnetId)) },
-      securityGroups: securityGroupIds.map((groupId, index) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${index}`, groupId)),
-    };
+  /**
+   * The function's own role: it may write only to its own log group (instead of the managed basic
+   * execution policy, which allows every log group). In a VPC it also gets the managed ENI policy.
+   */
+  private executionRole(id: string, logGroup: LogGroup, inVpc: boolean): Role {
+    const role = new Role(this, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      ...(inVpc ? { managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')] } : {}),
+    });
+    logGroup.grantWrite(role);
+    return role;
   }
 
   private grant(props: FunctionsProps, fns: Record<FunctionRole, LambdaFunction>, names: Record<FunctionRole, string>): void {
@@ -270,7 +249,9 @@ export class Functions extends Construct {
     );
 
     queues['status-events'].queue.grantSendMessages(fns['message-sender']);
-    bucket.grantRead(fns['message-sender']);
+    // Media a row names by s3_key: the gateway's own downloads and the tenants' uploads (tenant checked in code).
+    bucket.grantRead(fns['message-sender'], `${MEDIA_PREFIX}*`);
+    bucket.grantRead(fns['message-sender'], `${OUTBOUND_PREFIX}*`);
 
     // Secret names are `{prefix}/meta-apps/{appId}` and `{prefix}/tenants/{tenantId}`.
     const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${config.secretsPrefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });

@@ -38,6 +38,7 @@ export class GatewayStack extends Stack {
       rawRetentionDays: config.rawRetentionDays,
       mediaRetentionDays: config.mediaRetentionDays,
       parkedRetentionDays: config.parkedRetentionDays,
+      accessLogRetentionDays: config.accessLogRetentionDays,
     });
     this.functions = new Functions(this, 'Functions', {
       config,

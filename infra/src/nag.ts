@@ -26,7 +26,7 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
   const fns = stack.functions.byRole;
   const bucket = stack.bucket.bucket;
 
-  acknowledge(bucket, 'AwsSolutions-S1', 'Server access logs are not kept yet: every object is written by the gateway functions (CloudTrail data events cover access); see issue 5.');
+  acknowledge(stack.bucket.accessLogs, 'AwsSolutions-S1', 'This is the access-log bucket itself; logging it into itself would log forever.');
 
   for (const route of stack.api.api.node.findAll().filter((node) => node.node.id.includes('--'))) {
     acknowledge(route, 'AwsSolutions-APIG4', 'Webhook callers (Meta, Whapi) cannot use IAM or JWT auth; the receiver verifies the Meta signature and the per-channel Whapi secret on every request, and /health is public by design.');
@@ -37,16 +37,11 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
     acknowledge(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the services are built and tested for (issue 5); moving to a newer runtime is a separate change.');
     const serviceRole = fn.role;
     if (serviceRole === undefined) continue;
-    acknowledge(
-      serviceRole,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'Only CloudWatch Logs writes; the function writes to its own pre-created log group.',
-    );
-    if (stack.config.vpc.enabled && FUNCTION_SPECS[role].reachesTenantDatabases === true) {
+    if (stack.config.vpc.enabled && FUNCTION_SPECS[role].reachesTenantDatabases) {
       acknowledge(
         serviceRole,
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        'Only the ENI permissions Lambda needs to place the function in the configured subnets.',
+        'The ENI permissions Lambda needs to place the function in the configured subnets (AWS documents them on resource *).',
       );
     }
     if (role !== 'credentials-broker') {
@@ -69,7 +64,8 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
     acknowledge(mediaRole, 'AwsSolutions-IAM5[Action::s3:Abort*]', 'grantPut: aborting its own multipart uploads.');
   }
   if (senderRole) {
-    acknowledge(senderRole, `AwsSolutions-IAM5[Resource::${bucketArn}/*]`, 'Reads the media a row names by s3_key (media/{tenant}/ or outbound/{tenant}/, checked in code).');
+    acknowledge(senderRole, `AwsSolutions-IAM5[Resource::${bucketArn}/media/*]`, 'Reads the media a row names by s3_key under media/{tenant}/ (tenant checked in code).');
+    acknowledge(senderRole, `AwsSolutions-IAM5[Resource::${bucketArn}/outbound/*]`, 'Reads the files tenants upload under outbound/{tenant}/ for a row\'s s3_key (tenant checked in code).');
     for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*']) {
       acknowledge(senderRole, `AwsSolutions-IAM5[Action::${action}]`, 'grantRead on the gateway bucket only.');
     }

@@ -2,6 +2,17 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export type StageName = 'dev' | 'prod';
 
+/** An existing VPC the database-reaching functions run in (ids, so synth needs no AWS lookup). */
+export interface VpcSettings {
+  vpcId: string;
+  /** Private subnets with a route to the tenant databases. */
+  subnetIds: string[];
+  /** Security groups of the functions; the tenant databases must accept them. */
+  securityGroupIds: string[];
+  /** Create interface endpoints for SQS and Lambda in these subnets; false = the subnets route to a NAT. */
+  createEndpoints: boolean;
+}
+
 /** Everything that differs between a dev and a prod deployment; the rest of the stack is the same. */
 export interface StageConfig {
   stage: StageName;
@@ -26,8 +37,10 @@ export interface StageConfig {
   mediaRetentionDays: number;
   /** Days a parked webhook event (`parked/`) is kept for replay. */
   parkedRetentionDays: number;
+  /** Days the bucket's server access log is kept. */
+  accessLogRetentionDays: number;
   /** Place the database-reaching functions in a VPC (off by default; see README). */
-  vpc: { enabled: false } | { enabled: true; vpcId: string; subnetIds: string[]; securityGroupIds: string[] };
+  vpc: { enabled: false } | ({ enabled: true } & VpcSettings);
   LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -43,6 +56,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     rawRetentionDays: 7,
     mediaRetentionDays: 7,
     parkedRetentionDays: 14,
+    accessLogRetentionDays: 30,
     vpc: { enabled: false },
     LOG_LEVEL: 'debug',
   },
@@ -57,6 +71,7 @@ export const STAGES: Readonly<Record<StageName, StageConfig>> = {
     rawRetentionDays: 30,
     mediaRetentionDays: 90,
     parkedRetentionDays: 30,
+    accessLogRetentionDays: 365,
     vpc: { enabled: false },
     LOG_LEVEL: 'info',
   },

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTION_ROLES } from '../../src/functions';
 import { GatewayStack } from '../../src/gateway-stack';
 import { stageConfig } from '../../src/stage-config';
-import { resourcesOfType, synthGateway } from '../support/synth';
+import { resourcesOfType, STRICT_CONTEXT, synthGateway } from '../support/synth';
 
 const { stack, template } = synthGateway();
 const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
@@ -39,7 +39,7 @@ describe('alarms', () => {
 
   it('subscribes the stage alarm email when one is configured', () => {
     // Prepare
-    const app = new App();
+    const app = new App({ context: STRICT_CONTEXT });
     const withEmail = new GatewayStack(app, 'WithEmail', { config: stageConfig('prod', 'ops@example.com'), bundle: false });
 
     // Assert

@@ -8,7 +8,7 @@ import { MediaConfigSchema, loadMediaConfig } from '@wagw/webhook-receiver/media
 import { LAMBDA_PROVIDED_KEYS, LOCAL_ONLY_KEYS, NODE_RUNTIME_ENV } from '../../src/function-environments';
 import { FUNCTION_ROLES } from '../../src/functions';
 import type { FunctionRole } from '../../src/functions';
-import { synthGateway } from '../support/synth';
+import { resourcesOfType, synthGateway } from '../support/synth';
 
 const { stack, template } = synthGateway();
 
@@ -45,13 +45,27 @@ describe('function environments', () => {
     expect(() => EXPECTED[role].load({ ...deployedEnv(role), AWS_REGION: 'eu-west-1' })).not.toThrow();
   });
 
-  it('runs each collector run for 50 seconds, inside its timeout', () => {
+  it('ends each collector run inside its timeout and 5 s before the next scheduled run', () => {
     // Prepare
-    const env = deployedEnv('outbound-collector');
+    const runSeconds = Number(deployedEnv('outbound-collector').COLLECTOR_RUN_SECONDS);
     const timeout = stack.functions.byRole['outbound-collector'].timeout?.toSeconds() ?? 0;
+    const [rule] = Object.values(resourcesOfType(template, 'AWS::Events::Rule'));
 
     // Assert
-    expect(env.COLLECTOR_RUN_SECONDS).toBe('50');
-    expect(timeout).toBeGreaterThan(50);
+    expect(runSeconds).toBe(50);
+    expect(timeout).toBeGreaterThan(runSeconds);
+    expect(rule?.Properties.ScheduleExpression).toBe('rate(1 minute)');
+    expect(60).toBeGreaterThanOrEqual(runSeconds + 5);
+  });
+
+  it('gives the sender time for one media upload, two sends and 2 s of margin (or s3_key media never start)', () => {
+    // Prepare
+    const env = deployedEnv('message-sender');
+    const neededSeconds = (Number(env.MEDIA_UPLOAD_TIMEOUT_MS) + 2 * Number(env.SEND_TIMEOUT_MS) + 2000) / 1000;
+    const timeout = stack.functions.byRole['message-sender'].timeout?.toSeconds() ?? 0;
+
+    // Assert
+    expect(neededSeconds).toBe(52);
+    expect(timeout).toBeGreaterThan(neededSeconds);
   });
 });

@@ -3,6 +3,7 @@ import { GatewayStack } from '../../src/gateway-stack';
 import { addNagChecks } from '../../src/nag';
 import { stageConfig } from '../../src/stage-config';
 import type { StageName } from '../../src/stage-config';
+import { STRICT_CONTEXT } from '../support/synth';
 
 describe('cdk-nag AwsSolutions', () => {
   it.each<[StageName, { account: string; region: string } | undefined]>([
@@ -10,7 +11,7 @@ describe('cdk-nag AwsSolutions', () => {
     ['prod', undefined],
   ])('synthesizes %s with no unacknowledged finding (env %j)', (stage, env) => {
     // Prepare
-    const app = new App();
+    const app = new App({ context: STRICT_CONTEXT });
     new GatewayStack(app, `Nag-${stage}`, { config: stageConfig(stage), bundle: false, ...(env ? { env } : {}) });
     addNagChecks(app);
 

@@ -1,43 +1,45 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
+import { deflateRawSync } from 'node:zlib';
+import { FUNCTION_ENTRIES } from '@wagw/infra/function-entries';
+import type { FunctionEntryName } from '@wagw/infra/function-entries';
+import { bundleLambda, linkRuntimeSdk } from '@wagw/infra/lambda-bundle';
+import type { LambdaBundle } from '@wagw/infra/lambda-bundle';
 import { median } from './stats';
-
-export interface FunctionEntry {
-  /** Function name as deployed, e.g. 'webhook-receiver'. */
-  name: string;
-  /** Handler source, relative to the repository root. */
-  entry: string;
-  /** Does this function talk to SQL Server (and so may carry mssql)? */
-  talksToSqlServer: boolean;
-  /** Environment the module sees at require time (its config is parsed at cold start). */
-  env: Record<string, string>;
-}
 
 export interface BundleResult {
   name: string;
-  sizeKb: number;
-  /** Size with @aws-sdk/* and @smithy/* left external (the runtime's copy), for context. */
-  sdkExternalKb: number;
-  /** mssql (or its driver tedious) is in the bundle. */
+  /** index.mjs: what Lambda loads first. */
+  indexKb: number;
+  /** index.mjs and the chunks it imports statically: the JavaScript parsed at cold start. */
+  coldStartKb: number;
+  /** Every .mjs of the asset, lazy chunks included. */
+  totalJsKb: number;
+  /** The asset as Lambda receives it: every file (source maps too) deflated, with zip headers. */
+  zippedKb: number;
+  /** Number of .mjs files (index + chunks). */
+  modules: number;
+  /** mssql (or its driver tedious) is in the asset. */
   containsMssql: boolean;
-  /** mssql is evaluated at cold start (reachable from the entry without a dynamic import()). */
+  /** mssql is evaluated at cold start (in a chunk index.mjs imports statically, not behind import()). */
   mssqlAtColdStart: boolean;
-  /** KB of the bundle's input that comes from mssql/tedious. */
-  mssqlInputKb: number;
-  coldRequireMs: number | undefined;
-  /** Cold require of the SDK-external bundle with @aws-sdk/* and @smithy/* stubbed: the gateway's own share. */
-  ownCodeRequireMs: number | undefined;
-  /** The packages that weigh most in the output, `name KB`, largest first. */
+  /** KB of the files holding mssql/tedious (with what only they use: iconv-lite, @js-joda, @azure/*…). */
+  mssqlChunksKb: number;
+  /** Median import of index.mjs in a fresh node, the AWS SDK resolved from the workspace (the runtime's stand-in). */
+  coldImportMs: number | undefined;
+  /** The same with every @aws-sdk/* module replaced by an inert stub: the gateway's own share. */
+  ownCodeImportMs: number | undefined;
+  /** The packages that weigh most in the asset's JavaScript, `name KB`, largest first. */
   largestPackages: string[];
-  /** Build or require failure, if any. */
+  /** Build or import failure, if any. */
   error: string | undefined;
-  talksToSqlServer: boolean;
+  reachesTenantDatabases: boolean;
 }
 
-const MSSQL_INPUT = /(^|[/\\])(node_modules[/\\](\.pnpm[/\\][^/\\]+[/\\]node_modules[/\\])?)(mssql|tedious)[/\\]/;
+const MSSQL_INPUT = /(^|[/\\])node_modules[/\\](mssql|tedious)[/\\]/;
 
 /** `node_modules/.pnpm/x@1/node_modules/@scope/name/…` → `@scope/name`; workspace sources → `workspace`. */
 const packageOf = (path: string): string => {
@@ -48,92 +50,67 @@ const packageOf = (path: string): string => {
   return first.startsWith('@') ? `${first}/${parts[index + 2] ?? ''}` : first;
 };
 
-// Optional native add-ons and runtime-specific modules that drivers require only when present.
-const OPTIONAL_NATIVE = ['pg-native', 'cloudflare:sockets'];
+/** Size of a zip of `files` as cdk-assets builds it (deflate level 9): compressed data + local and central headers. */
+const zippedBytes = (dir: string, files: readonly string[]): number =>
+  files.reduce((total, file) => total + deflateRawSync(readFileSync(join(dir, file)), { level: 9 }).length + 30 + 46 + 2 * file.length, 22);
 
-const bundleOne = async (root: string, outDir: string, fn: FunctionEntry) => {
-  const outfile = join(outDir, `${fn.name}.cjs`);
-  // For context only: the size when the AWS SDK is left to the nodejs22.x runtime, which ships it.
-  const sdkExternalFile = join(outDir, `${fn.name}.sdk-external.cjs`);
-  await build({
-    entryPoints: [resolve(root, fn.entry)],
-    outfile: sdkExternalFile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    logLevel: 'silent',
-    external: [...OPTIONAL_NATIVE, '@aws-sdk/*', '@smithy/*'],
-  });
-  const result = await build({
-    entryPoints: [resolve(root, fn.entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: true,
-    metafile: true,
-    logLevel: 'silent',
-    external: OPTIONAL_NATIVE,
-  });
-  let mssqlBytes = 0;
-  for (const [path, input] of Object.entries(result.metafile.inputs)) {
-    if (MSSQL_INPUT.test(path)) mssqlBytes += input.bytes;
-  }
-  // Inputs can be tree-shaken away; what counts is what reached the output.
-  const output = Object.values(result.metafile.outputs)[0];
-  let mssqlInOutput = 0;
-  for (const [path, contribution] of Object.entries(output?.inputs ?? {})) {
-    if (MSSQL_INPUT.test(path)) mssqlInOutput += contribution.bytesInOutput;
-  }
-  // What runs at require time: the entry's closure over static imports (dynamic import() runs later).
+/** What the asset holds and what of it index.mjs loads at cold start, from esbuild's metafile. */
+const analyse = (dir: string, bundle: LambdaBundle) => {
+  const outputs = bundle.metafile.outputs;
+  const modules = Object.keys(outputs).filter((file) => file.endsWith('.mjs'));
   const eager = new Set<string>();
-  const pending = output?.entryPoint === undefined ? [] : [output.entryPoint];
+  const pending = ['index.mjs'];
   while (pending.length > 0) {
-    const path = pending.pop()!;
-    if (eager.has(path)) continue;
-    eager.add(path);
-    for (const imported of result.metafile.inputs[path]?.imports ?? []) {
-      if (imported.kind !== 'dynamic-import' && !imported.external) pending.push(imported.path);
+    const file = pending.pop()!;
+    if (eager.has(file)) continue;
+    eager.add(file);
+    for (const imported of outputs[file]?.imports ?? []) {
+      if (imported.kind !== 'dynamic-import' && imported.external !== true) pending.push(imported.path);
     }
   }
-  const mssqlAtColdStart = [...eager].some((path) => MSSQL_INPUT.test(path));
+  const sizeOf = (file: string): number => statSync(join(dir, file)).size;
   const byPackage = new Map<string, number>();
-  for (const [path, contribution] of Object.entries(output?.inputs ?? {})) {
-    const name = packageOf(path);
-    byPackage.set(name, (byPackage.get(name) ?? 0) + contribution.bytesInOutput);
+  const mssqlFiles = new Set<string>();
+  for (const file of modules) {
+    for (const [input, { bytesInOutput }] of Object.entries(outputs[file]?.inputs ?? {})) {
+      byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+      if (MSSQL_INPUT.test(input) && bytesInOutput > 0) mssqlFiles.add(file);
+    }
   }
-  const largestPackages = [...byPackage]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)} KB`);
   return {
-    outfile,
-    sdkExternalFile,
-    sdkExternalBytes: (await stat(sdkExternalFile)).size,
-    sizeBytes: (await stat(outfile)).size, mssqlBytes: mssqlInOutput > 0 ? mssqlBytes : 0,
-    largestPackages,
-    mssqlAtColdStart,
+    indexBytes: sizeOf('index.mjs'),
+    coldStartBytes: [...eager].reduce((total, file) => total + sizeOf(file), 0),
+    totalJsBytes: modules.reduce((total, file) => total + sizeOf(file), 0),
+    zippedBytes: zippedBytes(dir, bundle.files),
+    modules: modules.length,
+    mssqlChunksBytes: [...mssqlFiles].reduce((total, file) => total + sizeOf(file), 0),
+    mssqlAtColdStart: [...mssqlFiles].some((file) => eager.has(file)),
+    largestPackages: [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)} KB`),
   };
 };
 
-const REQUIRE_SCRIPT = (bundle: string): string =>
-  `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-
-// Every @aws-sdk/* or @smithy/* module becomes an inert stand-in, so only the gateway's code is timed.
+// Every @aws-sdk/* module becomes an inert stand-in, so only the gateway's code is timed. The bundles
+// require the SDK (see infra/src/lambda-bundle.ts), so patching Module._load reaches every load; the
+// prototype trap lets esbuild's ESM interop (Object.create(prototype of the module)) find any export.
 const STUB_SDK =
-  "const M=require('module'),load=M._load;const stub=new Proxy(function(){},{get:()=>stub,construct:()=>stub,apply:()=>stub});" +
-  "M._load=function(r,...a){return /^@(aws-sdk|smithy)\\//.test(r)?stub:load.call(this,r,...a)};";
+  "const M=process.getBuiltinModule('node:module'),load=M._load;" +
+  "const stub=new Proxy(function(){},{get:(_,key)=>key==='then'?undefined:stub,getPrototypeOf:()=>stub,construct:()=>stub,apply:()=>stub});" +
+  "M._load=function(request,...rest){return /^@aws-sdk\\//.test(request)?stub:load.call(this,request,...rest)};";
 
-/** Median of `runs` cold requires, each in a fresh node process (as a Lambda cold start loads the file). */
-const coldRequire = (bundle: string, env: Record<string, string>, runs: number, stubSdk = false): { ms?: number; error?: string } => {
+const IMPORT_SCRIPT = (file: string, stubSdk: boolean): string =>
+  (stubSdk ? STUB_SDK : '') +
+  `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
+
+/** Median of `runs` imports of `file`, each in a fresh node process (as a Lambda cold start loads it). */
+const coldImport = (file: string, env: Readonly<Record<string, string>>, runs: number, stubSdk = false): { ms?: number; error?: string } => {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const child = spawnSync(process.execPath, ['-e', (stubSdk ? STUB_SDK : '') + REQUIRE_SCRIPT(bundle)], {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT(file, stubSdk)], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', LOG_LEVEL: 'silent', ...env },
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       timeout: 30_000,
     });
     if (child.status !== 0) {
@@ -145,47 +122,63 @@ const coldRequire = (bundle: string, env: Record<string, string>, runs: number, 
   return { ms: median(samples) };
 };
 
-export const benchBundles = async (root: string, functions: readonly FunctionEntry[], runs: number): Promise<BundleResult[]> => {
-  const outDir = await mkdtemp(join(tmpdir(), 'wagw-bundles-'));
+/**
+ * Bundles every function exactly as deployed (bundleLambda, the function CDK's asset bundling calls)
+ * and measures each asset: sizes, what loads at cold start, and cold import time.
+ */
+export const benchBundles = (root: string, env: Readonly<Record<string, string>>, runs: number): BundleResult[] => {
+  // <work>/<fn>/index.mjs, with the workspace's SDK linked in <work>/node_modules.
+  const work = mkdtempSync(join(tmpdir(), 'wagw-bundles-'));
   try {
     const results: BundleResult[] = [];
-    for (const fn of functions) {
+    for (const name of Object.keys(FUNCTION_ENTRIES) as FunctionEntryName[]) {
+      const { entry, reachesTenantDatabases } = FUNCTION_ENTRIES[name];
       try {
-        const bundle = await bundleOne(root, outDir, fn);
-        const required = coldRequire(bundle.outfile, fn.env, runs);
-        const ownCode = coldRequire(bundle.sdkExternalFile, fn.env, runs, true);
+        const dir = join(work, name);
+        const bundle = bundleLambda(resolve(root, entry), dir);
+        linkRuntimeSdk(bundle, join(work, 'node_modules'));
+        const facts = analyse(dir, bundle);
+        const imported = coldImport(join(dir, 'index.mjs'), env, runs);
+        const ownCode = coldImport(join(dir, 'index.mjs'), env, runs, true);
+        const error = imported.error ?? ownCode.error;
         results.push({
-          name: fn.name,
-          sizeKb: bundle.sizeBytes / 1024,
-          sdkExternalKb: bundle.sdkExternalBytes / 1024,
-          containsMssql: bundle.mssqlBytes > 0,
-          mssqlAtColdStart: bundle.mssqlAtColdStart,
-          mssqlInputKb: bundle.mssqlBytes / 1024,
-          coldRequireMs: required.ms,
-          ownCodeRequireMs: ownCode.ms,
-          largestPackages: bundle.largestPackages,
-          error: required.error === undefined ? undefined : `require: ${required.error}`,
-          talksToSqlServer: fn.talksToSqlServer,
+          name,
+          indexKb: facts.indexBytes / 1024,
+          coldStartKb: facts.coldStartBytes / 1024,
+          totalJsKb: facts.totalJsBytes / 1024,
+          zippedKb: facts.zippedBytes / 1024,
+          modules: facts.modules,
+          containsMssql: facts.mssqlChunksBytes > 0,
+          mssqlAtColdStart: facts.mssqlAtColdStart,
+          mssqlChunksKb: facts.mssqlChunksBytes / 1024,
+          coldImportMs: imported.ms,
+          ownCodeImportMs: ownCode.ms,
+          largestPackages: facts.largestPackages,
+          error: error === undefined ? undefined : `import: ${error}`,
+          reachesTenantDatabases,
         });
       } catch (error) {
-        const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+        const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
         results.push({
-          name: fn.name,
-          sizeKb: Number.NaN,
-          sdkExternalKb: Number.NaN,
+          name,
+          indexKb: Number.NaN,
+          coldStartKb: Number.NaN,
+          totalJsKb: Number.NaN,
+          zippedKb: Number.NaN,
+          modules: 0,
           containsMssql: false,
           mssqlAtColdStart: false,
-          mssqlInputKb: 0,
-          coldRequireMs: undefined,
-          ownCodeRequireMs: undefined,
+          mssqlChunksKb: 0,
+          coldImportMs: undefined,
+          ownCodeImportMs: undefined,
           largestPackages: [],
           error: `build: ${message.slice(0, 200)}`,
-          talksToSqlServer: fn.talksToSqlServer,
+          reachesTenantDatabases,
         });
       }
     }
     return results;
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
   }
 };

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createS3Client, createSqsClient } from '@wagw/aws/clients';
+import { COLD_START_ENV } from '@wagw/infra/function-entries';
+import { NODE_RUNTIME_ENV } from '@wagw/infra/function-environments';
 import { Command } from 'commander';
 import { REPO_ROOT } from '../repo-paths';
 import { startBenchGateway } from './bench-gateway';
 import type { BenchResults } from './bench-report';
 import { KEPT_SECTION_MARKER, MAX_INVOCATIONS_PER_MESSAGE, OUTBOUND_GOAL, OUTBOUND_HOPS, ingestRatios, outboundRatio, renderMarkdown, renderTables } from './bench-report';
 import { benchBundles } from './bundle-bench';
-import type { FunctionEntry } from './bundle-bench';
 import { benchDbInsertFloor } from './db-insert-floor-bench';
 import { benchIngest } from './ingest-bench';
 import { benchOutbound, benchOutboundInsertFloor } from './outbound-bench';
@@ -16,30 +17,6 @@ import { machineInfo } from './machine-info';
 import { benchQueueFloor, benchWebhookShapedFloor } from './queue-floor-bench';
 import { benchReceiverHandler } from './receiver-handler-bench';
 import { positiveInt } from '../cli/option-parsers';
-
-// Values the functions' config.ts accept at cold start; nothing is contacted while requiring.
-const LAMBDA_ENV: Record<string, string> = {
-  AWS_REGION: 'us-east-1',
-  INBOUND_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/inbound-events.fifo',
-  STATUS_EVENTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/status-events.fifo',
-  MEDIA_JOBS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/media-jobs.fifo',
-  OUTBOUND_MESSAGES_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/outbound-messages.fifo',
-  OUTBOUND_COLLECTOR_FUNCTION: 'outbound-collector',
-  BUCKET_NAME: 'wagw-bench',
-  CREDENTIALS_BROKER_FUNCTION: 'credentials-broker',
-  SECRETS_SOURCE: 'secrets-manager',
-  LOG_LEVEL: 'silent',
-};
-
-const FUNCTIONS: FunctionEntry[] = [
-  { name: 'webhook-receiver', entry: 'services/webhook-receiver/src/handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
-  { name: 'webhook-media', entry: 'services/webhook-receiver/src/media-handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
-  { name: 'inbound-writer', entry: 'services/inbound-writer/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
-  { name: 'credentials-broker', entry: 'services/credentials-broker/src/handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
-  { name: 'outbound-collector', entry: 'services/outbound-collector/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
-  { name: 'message-sender', entry: 'services/message-sender/src/handler.ts', talksToSqlServer: false, env: LAMBDA_ENV },
-  { name: 'status-saver', entry: 'services/status-saver/src/handler.ts', talksToSqlServer: true, env: LAMBDA_ENV },
-];
 
 const program = new Command('bench')
   .description('Inbound and outbound path benchmark: prints figures and records them in BENCHMARKS.md (no assertions).')
@@ -54,12 +31,12 @@ const program = new Command('bench')
   .option('--floor-messages <n>', 'messages for the queue floor', positiveInt, 2000)
   .option('--floor-rows <n>', 'rows for each database floor', positiveInt, 1000)
   .option('--receiver-iterations <n>', 'receiver handler iterations', positiveInt, 20_000)
-  .option('--require-runs <n>', 'cold requires per bundle (median)', positiveInt, 5)
+  .option('--require-runs <n>', 'cold imports per bundle, each in a fresh node (median)', positiveInt, 5)
   .option('--postgres-url <url>', 'PostgreSQL server (admin connection)', process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
   .option('--skip-e2e', 'skip local mode (end to end and floor)')
   .option('--skip-ingest', 'skip the inbound end-to-end run (floors and outbound still run)')
   .option('--skip-outbound', 'skip the outbound end-to-end run')
-  .option('--skip-bundles', 'skip bundle size and cold require')
+  .option('--skip-bundles', 'skip bundle sizes and cold imports')
   .option('--no-write', 'do not update BENCHMARKS.md');
 
 interface Options {
@@ -205,8 +182,9 @@ const main = async (): Promise<void> => {
   }
 
   if (!options.skipBundles) {
-    step('bundling the functions and timing cold requires');
-    results.bundles = await benchBundles(REPO_ROOT, FUNCTIONS, options.requireRuns);
+    step('bundling the functions as deployed and timing cold imports');
+    // NODE_RUNTIME_ENV: as deployed (source maps on), so a file's map is parsed when the file loads.
+    results.bundles = benchBundles(REPO_ROOT, { ...COLD_START_ENV, ...NODE_RUNTIME_ENV }, options.requireRuns);
   }
 
   process.stdout.write(`\n${renderTables(results)}\n\n`);
