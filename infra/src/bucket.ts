@@ -56,6 +56,8 @@ export class GatewayBucket extends Construct {
         { id: 'raw-archive', prefix: RAW_PREFIX, expiration: Duration.days(props.rawRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'parked-events', prefix: PARKED_PREFIX, expiration: Duration.days(props.parkedRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
         { id: 'media', prefix: MEDIA_PREFIX, expiration: Duration.days(props.mediaRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // Tenants' files stay until deleted; only their broken uploads are cleared.
+        { id: 'outbound-uploads', prefix: OUTBOUND_PREFIX, abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
   }

@@ -1,6 +1,6 @@
 import type { QueueRole } from '@wagw/contracts';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Effect, ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -32,7 +32,8 @@ interface FunctionSpec extends FunctionEntry {
  * function that reaches tenant databases is placed in the VPC when the stage enables one.
  */
 export const FUNCTION_SPECS: Readonly<Record<FunctionRole, FunctionSpec>> = {
-  'webhook-receiver': { ...FUNCTION_ENTRIES['webhook-receiver'], timeout: Duration.seconds(10), memorySize: 512 },
+  // 25 s leaves the SDK's own retries room and still answers inside API Gateway's 30 s.
+  'webhook-receiver': { ...FUNCTION_ENTRIES['webhook-receiver'], timeout: Duration.seconds(25), memorySize: 512 },
   'webhook-media': {
     ...FUNCTION_ENTRIES['webhook-media'],
     timeout: Duration.seconds(120),
@@ -60,6 +61,19 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionRole, FunctionSpec>> = {
   },
   'credentials-broker': { ...FUNCTION_ENTRIES['credentials-broker'], timeout: Duration.seconds(10), memorySize: 256 },
 };
+
+/** What Lambda needs to attach a function to subnets; EC2 scopes none of these to a resource Lambda can name. */
+const VPC_NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+/** Streamed uploads (lib-storage): single PUT or multipart, and aborting its own multipart upload. */
+const WRITE_OBJECTS = ['s3:PutObject', 's3:AbortMultipartUpload'];
 
 export const FUNCTION_ROLES = Object.keys(FUNCTION_SPECS) as FunctionRole[];
 
@@ -115,11 +129,12 @@ export class Functions extends Construct {
         INBOUND_EVENTS_QUEUE_URL: url('inbound-events'),
         BUCKET_NAME: bucket.bucketName,
         ...broker,
-        MEDIA_MAX_BYTES: String(100 * 1024 * 1024),
-        MEDIA_MAX_ATTEMPTS: t.MEDIA_MAX_ATTEMPTS,
+        MEDIA_MAX_BYTES: t.MEDIA_MAX_BYTES,
+        // The last delivery before the DLQ records the failure instead of throwing.
+        MEDIA_MAX_ATTEMPTS: String(queues['media-jobs'].maxReceiveCount - 1),
         // Only the providers' own media hosts (none besides them in AWS).
         MEDIA_ALLOWED_HOSTS: '',
-        MEDIA_TIMEOUT_MS: '15000',
+        MEDIA_TIMEOUT_MS: t.MEDIA_TIMEOUT_MS,
         ...common,
       },
       'inbound-writer': {
@@ -207,34 +222,38 @@ export class Functions extends Construct {
       }
     }
     this.byRole = byRole;
+    // A missed collector run is superseded by the next minute's: no retry (a retried fan-out would start
+    // a second wave of tenant runs) and no run that starts long after it was asked for.
+    byRole['outbound-collector'].configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(2) });
     this.grant(props, byRole, names);
   }
 
   /**
    * The function's own role: it may write only to its own log group (instead of the managed basic
-   * execution policy, which allows every log group). In a VPC it also gets the managed ENI policy.
+   * execution policy, which allows every log group). In a VPC it may also manage its network
+   * interfaces (the actions of AWSLambdaVPCAccessExecutionRole without its logs-on-* part).
    */
   private executionRole(id: string, logGroup: LogGroup, inVpc: boolean): Role {
-    const role = new Role(this, `${id}Role`, {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      ...(inVpc ? { managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole')] } : {}),
-    });
+    const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
+    if (inVpc) role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }));
     return role;
   }
 
   private grant(props: FunctionsProps, fns: Record<FunctionRole, LambdaFunction>, names: Record<FunctionRole, string>): void {
     const { queues, bucket, config } = props;
     const brokerFn: IFunction = fns['credentials-broker'];
+    const allow = (fn: LambdaFunction, actions: string[], resources: string[]): void => {
+      fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions, resources }));
+    };
     for (const role of FUNCTION_ROLES) if (role !== 'credentials-broker') brokerFn.grantInvoke(fns[role]);
 
     queues['inbound-events'].queue.grantSendMessages(fns['webhook-receiver']);
     queues['status-events'].queue.grantSendMessages(fns['webhook-receiver']);
-    bucket.grantPut(fns['webhook-receiver'], `${RAW_PREFIX}*`);
-    bucket.grantPut(fns['webhook-receiver'], `${PARKED_PREFIX}*`);
+    allow(fns['webhook-receiver'], WRITE_OBJECTS, [bucket.arnForObjects(`${RAW_PREFIX}*`), bucket.arnForObjects(`${PARKED_PREFIX}*`)]);
 
     queues['inbound-events'].queue.grantSendMessages(fns['webhook-media']);
-    bucket.grantPut(fns['webhook-media'], `${MEDIA_PREFIX}*`);
+    allow(fns['webhook-media'], WRITE_OBJECTS, [bucket.arnForObjects(`${MEDIA_PREFIX}*`)]);
 
     queues['media-jobs'].queue.grantSendMessages(fns['inbound-writer']);
 
@@ -250,13 +269,14 @@ export class Functions extends Construct {
 
     queues['status-events'].queue.grantSendMessages(fns['message-sender']);
     // Media a row names by s3_key: the gateway's own downloads and the tenants' uploads (tenant checked in code).
-    bucket.grantRead(fns['message-sender'], `${MEDIA_PREFIX}*`);
-    bucket.grantRead(fns['message-sender'], `${OUTBOUND_PREFIX}*`);
+    allow(fns['message-sender'], ['s3:GetObject'], [bucket.arnForObjects(`${MEDIA_PREFIX}*`), bucket.arnForObjects(`${OUTBOUND_PREFIX}*`)]);
+    // Without ListBucket a missing key answers 403 instead of 404 (a row naming no file must fail clearly).
+    allow(fns['message-sender'], ['s3:ListBucket'], [bucket.bucketArn]);
 
     // Secret names are `{prefix}/meta-apps/{appId}` and `{prefix}/tenants/{tenantId}`.
     const secretArn = Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${config.secretsPrefix}/*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     fns['credentials-broker'].addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secretArn] }),
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
     );
     // ListSecrets and BatchGetSecretValue do not support resource-level permissions; BatchGet still
     // needs GetSecretValue on each secret (above), so the broker reads nothing outside its prefix.

@@ -25,6 +25,7 @@ export class GatewayStack extends Stack {
   readonly api: WebhookApi;
   readonly config: StageConfig;
   readonly alarms: Alarms;
+  readonly dashboard: GatewayDashboard;
 
   constructor(scope: Construct, id: string, props: GatewayStackProps) {
     super(scope, id, props);
@@ -61,7 +62,7 @@ export class GatewayStack extends Stack {
       functions: this.functions.byRole,
       api: this.api.api,
     });
-    new GatewayDashboard(this, 'Dashboard', {
+    this.dashboard = new GatewayDashboard(this, 'Dashboard', {
       namePrefix: config.namePrefix,
       queues: this.queues.byRole,
       functions: this.functions.byRole,

@@ -18,14 +18,18 @@ const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Modules left out of every bundle, each with why. */
 export const LAMBDA_EXTERNALS: readonly { module: string; why: string }[] = [
-  { module: '@aws-sdk/*', why: 'the nodejs22.x runtime ships AWS SDK v3 (NodejsFunction leaves it out too); required from it, see SHIMS' },
+  {
+    module: '@aws-sdk/client-*',
+    why: 'the nodejs22.x runtime ships the AWS SDK v3 clients (NodejsFunction leaves them out too); required from it, see SHIMS. ' +
+      'Helpers such as @aws-sdk/lib-storage are bundled: the runtime does not promise them',
+  },
   { module: '@electric-sql/pglite', why: 'local mode only: createTenantStore turns a PGlite tenant in Lambda into a ConfigError' },
   { module: 'pg-native', why: "pg's optional native binding, required only if installed; the functions use pg's JavaScript client" },
   { module: 'cloudflare:sockets', why: "pg's socket for Cloudflare Workers, never reached on Node" },
 ];
 
 /** Modules the Lambda runtime provides: loaded from it with `require` (see runtimeShim). */
-const isRuntimeModule = (specifier: string): boolean => specifier.startsWith('@aws-sdk/');
+const isRuntimeModule = (specifier: string): boolean => specifier.startsWith('@aws-sdk/client-');
 
 /**
  * Prepended to every output file. Bundled CommonJS dependencies (pg, mssql, pino…) call `require`,
@@ -177,7 +181,7 @@ const findPackage = (name: string, fromDir: string): string | undefined => {
 
 /**
  * For running a bundle outside Lambda (tests, the benchmark): links into `nodeModulesDir` the
- * workspace's copy of each `@aws-sdk/*` package the bundle loads, standing in for the runtime's SDK.
+ * workspace's copy of each `@aws-sdk/client-*` package the bundle loads, standing in for the runtime's SDK.
  * Returns the package names. Put the bundle in a directory below `nodeModulesDir`'s parent.
  */
 export const linkRuntimeSdk = (bundle: LambdaBundle, nodeModulesDir: string): string[] => {

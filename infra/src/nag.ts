@@ -40,8 +40,8 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
     if (stack.config.vpc.enabled && FUNCTION_SPECS[role].reachesTenantDatabases) {
       acknowledge(
         serviceRole,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
-        'The ENI permissions Lambda needs to place the function in the configured subnets (AWS documents them on resource *).',
+        'AwsSolutions-IAM5[Resource::*]',
+        'The network-interface actions Lambda needs to place the function in the configured subnets; AWS documents them on resource *.',
       );
     }
     if (role !== 'credentials-broker') {
@@ -57,18 +57,13 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
   if (receiverRole) {
     acknowledge(receiverRole, `AwsSolutions-IAM5[Resource::${bucketArn}/raw/*]`, 'Writes raw webhook bodies under raw/ only; object keys are content hashes.');
     acknowledge(receiverRole, `AwsSolutions-IAM5[Resource::${bucketArn}/parked/*]`, 'Parks events it cannot route yet under parked/ only (replayed by the gateway CLI).');
-    acknowledge(receiverRole, 'AwsSolutions-IAM5[Action::s3:Abort*]', 'grantPut: aborting its own multipart uploads.');
   }
   if (mediaRole) {
     acknowledge(mediaRole, `AwsSolutions-IAM5[Resource::${bucketArn}/media/*]`, 'Writes downloaded media under media/ only; keys are per tenant and message.');
-    acknowledge(mediaRole, 'AwsSolutions-IAM5[Action::s3:Abort*]', 'grantPut: aborting its own multipart uploads.');
   }
   if (senderRole) {
     acknowledge(senderRole, `AwsSolutions-IAM5[Resource::${bucketArn}/media/*]`, 'Reads the media a row names by s3_key under media/{tenant}/ (tenant checked in code).');
     acknowledge(senderRole, `AwsSolutions-IAM5[Resource::${bucketArn}/outbound/*]`, 'Reads the files tenants upload under outbound/{tenant}/ for a row\'s s3_key (tenant checked in code).');
-    for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*']) {
-      acknowledge(senderRole, `AwsSolutions-IAM5[Action::${action}]`, 'grantRead on the gateway bucket only.');
-    }
   }
   if (brokerRole) {
     acknowledge(

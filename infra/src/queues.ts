@@ -1,14 +1,20 @@
 import type { QueueRole } from '@wagw/contracts';
 import { GATEWAY_QUEUES, QUEUE_ROLES } from '@wagw/emulator/gateway-resources';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** How many times its consumer's timeout a queue's visibility timeout is (AWS's guidance for event sources). */
 export const VISIBILITY_FACTOR = 6;
 
 /** Dead letters are kept the longest SQS allows, so nothing is lost before someone looks. */
-const DLQ_RETENTION = Duration.days(14);
+/**
+ * A main queue keeps a message 7 days (SQS default: 4) so a long consumer outage loses nothing; a FIFO
+ * message keeps its first enqueue time in the DLQ, so the DLQ keeps 14 days (the maximum) and a
+ * dead letter stays at least 7 days there.
+ */
+export const MAIN_RETENTION = Duration.days(7);
+export const DLQ_RETENTION = Duration.days(14);
 
 export interface GatewayQueue {
   queue: Queue;
@@ -47,6 +53,12 @@ export class Queues extends Construct {
         queueName: `${props.namePrefix}-${spec.name}`,
         fifo: true,
         contentBasedDeduplication: false,
+        // High-throughput FIFO: limits per message group, not 300 calls/s per queue. A message always
+        // goes to the same group (its dedup id is derived from what also picks the group), so
+        // deduplication per group loses nothing.
+        deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+        fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+        retentionPeriod: MAIN_RETENTION,
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         visibilityTimeout: Duration.seconds(props.consumerTimeouts[role].toSeconds() * VISIBILITY_FACTOR),

@@ -7,6 +7,8 @@ export interface VpcSettings {
   vpcId: string;
   /** Private subnets with a route to the tenant databases. */
   subnetIds: string[];
+  /** The subnets' availability zones, in the same order (given, so that synth needs no lookup). */
+  availabilityZones: string[];
   /** Security groups of the functions; the tenant databases must accept them. */
   securityGroupIds: string[];
   /** Create interface endpoints for SQS and Lambda in these subnets; false = the subnets route to a NAT. */

@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import { InterfaceVpcEndpoint, InterfaceVpcEndpointAwsService, Peer, Port, SecurityGroup, Subnet, Vpc } from 'aws-cdk-lib/aws-ec2';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -28,8 +27,10 @@ export class VpcAccess extends Construct {
 
   constructor(scope: Construct, id: string, settings: VpcSettings) {
     super(scope, id);
-    const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: settings.vpcId, availabilityZones: Stack.of(this).availabilityZones });
-    const subnets = settings.subnetIds.map((subnetId, index) => Subnet.fromSubnetId(this, `Subnet${index}`, subnetId));
+    const { vpcId, subnetIds, availabilityZones } = settings;
+    if (availabilityZones.length !== subnetIds.length) throw new Error(`vpc: give one availability zone per subnet (${subnetIds.length} subnets, ${availabilityZones.length} zones)`);
+    const vpc = Vpc.fromVpcAttributes(this, 'Vpc', { vpcId, availabilityZones: [...new Set(availabilityZones)] });
+    const subnets = subnetIds.map((subnetId, index) => Subnet.fromSubnetAttributes(this, `Subnet${index}`, { subnetId, availabilityZone: availabilityZones[index]! }));
     const securityGroups = settings.securityGroupIds.map((groupId, index) => SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${index}`, groupId, { mutable: false }));
     this.placement = { vpc, vpcSubnets: { subnets }, securityGroups };
     if (settings.createEndpoints) this.addEndpoints(vpc, subnets, settings.securityGroupIds);

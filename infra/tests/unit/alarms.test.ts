@@ -29,12 +29,53 @@ describe('alarms', () => {
     expect(alarms.filter((alarm) => alarm.Properties.MetricName === '5xx')).toHaveLength(1);
   });
 
-  it('draws one dashboard with throughput, errors, queue depth and age', () => {
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  it('draws one dashboard with every function\'s invocations and errors and every queue\'s depth, age and dead letters', () => {
+    // Prepare
+    const [dashboard] = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'));
+    const parts = (dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    // References become the logical id they name, so the body parses as JSON.
+    const logicalIdOf = (reference: { Ref?: string; 'Fn::GetAtt'?: string[] }): string => reference.Ref ?? reference['Fn::GetAtt']?.[0] ?? '';
+    const text = parts.map((part) => (typeof part === 'string' ? part : logicalIdOf(part as never))).join('');
+    const widgets = (JSON.parse(text) as { widgets: { properties: { title: string; metrics?: string[][] } }[] }).widgets;
+    const dimensionsIn = (title: string): string[] => widgets.find((widget) => widget.properties.title === title)?.properties.metrics?.map((metric) => metric[3] ?? '') ?? [];
+    const idOf = (construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as never);
+
+    // Assert
+    for (const fn of Object.values(stack.functions.byRole)) {
+      expect(dimensionsIn('Invocations')).toContain(idOf(fn));
+      expect(dimensionsIn('Errors')).toContain(idOf(fn));
+    }
+    for (const { queue, deadLetterQueue } of Object.values(stack.queues.byRole)) {
+      expect(dimensionsIn('Queue depth')).toContain(idOf(queue));
+      expect(dimensionsIn('Oldest message (s)')).toContain(idOf(queue));
+      expect(dimensionsIn('Dead letters')).toContain(idOf(deadLetterQueue));
+    }
   });
 
   it('sends every alarm to the alarm topic', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+  });
+
+  it('lets only this account\'s CloudWatch alarms publish to the topic and use its key', () => {
+    // Prepare
+    const isFromOwnAlarms = (condition: unknown): boolean => {
+      const { StringEquals, ArnLike } = condition as { StringEquals?: unknown; ArnLike?: { 'aws:SourceArn'?: unknown } };
+      return (
+        JSON.stringify(StringEquals) === JSON.stringify({ 'aws:SourceAccount': '123456789012' }) &&
+        JSON.stringify(ArnLike?.['aws:SourceArn']).includes(':cloudwatch:eu-west-1:123456789012:alarm:*')
+      );
+    };
+    const statementsOf = (type: string, property: string): { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown }[] =>
+      Object.values(resourcesOfType(template, type)).flatMap((resource) => (resource.Properties[property] as { Statement: never[] }).Statement);
+    const topicAllows = statementsOf('AWS::SNS::TopicPolicy', 'PolicyDocument').filter((statement) => statement.Effect === 'Allow');
+    const keyAllowsCloudWatch = statementsOf('AWS::KMS::Key', 'KeyPolicy').filter((statement) => JSON.stringify(statement.Principal).includes('cloudwatch'));
+
+    // Assert
+    expect(topicAllows).toHaveLength(1);
+    expect(topicAllows[0]).toMatchObject({ Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' } });
+    expect(isFromOwnAlarms(topicAllows[0]?.Condition)).toBe(true);
+    expect(keyAllowsCloudWatch).toHaveLength(1);
+    expect(isFromOwnAlarms(keyAllowsCloudWatch[0]?.Condition)).toBe(true);
   });
 
   it('subscribes the stage alarm email when one is configured', () => {

@@ -53,11 +53,17 @@ describe('bundling (dev stage synthesized with bundle: true)', () => {
     }
   });
 
-  it('leaves the AWS SDK (the runtime ships it) and PGlite (local mode only) out of every asset', () => {
+  it('leaves the AWS SDK clients (the runtime ships them) and PGlite (local mode only) out of every asset', () => {
     for (const role of FUNCTION_ROLES) {
       const sources = assetSources(deployed[role].dir);
-      expect(sources.filter((source) => source.includes('@aws-sdk/'))).toEqual([]);
+      expect(sources.filter((source) => source.includes('@aws-sdk/client-'))).toEqual([]);
       expect(sources.filter((source) => source.includes('@electric-sql/pglite'))).toEqual([]);
+    }
+  });
+
+  it('bundles the SDK helpers the runtime does not promise (lib-storage, for streamed S3 uploads)', () => {
+    for (const role of ['webhook-receiver', 'webhook-media'] as const) {
+      expect(assetSources(deployed[role].dir).some((source) => source.includes('@aws-sdk/lib-storage/'))).toBe(true);
     }
   });
 

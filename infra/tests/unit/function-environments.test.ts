@@ -45,6 +45,10 @@ describe('function environments', () => {
     expect(() => EXPECTED[role].load({ ...deployedEnv(role), AWS_REGION: 'eu-west-1' })).not.toThrow();
   });
 
+  it('records a media failure on the last delivery before the media-jobs DLQ', () => {
+    expect(Number(deployedEnv('webhook-media').MEDIA_MAX_ATTEMPTS)).toBe(stack.queues.byRole['media-jobs'].maxReceiveCount - 1);
+  });
+
   it('ends each collector run inside its timeout and 5 s before the next scheduled run', () => {
     // Prepare
     const runSeconds = Number(deployedEnv('outbound-collector').COLLECTOR_RUN_SECONDS);

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { FUNCTION_ROLES } from '../../src/functions';
 import { stageConfig } from '../../src/stage-config';
 import { resourcesOfType, synthGateway } from '../support/synth';
+import { ACCESS_LOG_FIELDS } from '../../src/webhook-api';
 
 const { template } = synthGateway();
 const functions = Object.values(resourcesOfType(template, 'AWS::Lambda::Function'));
@@ -36,12 +37,18 @@ describe('functions', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
   });
 
-  it('throttles the HTTP API and writes access logs', () => {
+  it('throttles the HTTP API and writes JSON access logs with the integration error and no query string', () => {
+    expect(JSON.stringify(ACCESS_LOG_FIELDS)).not.toContain('queryString');
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: stageConfig('dev').apiThrottle.rateLimit }),
-      AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: JSON.stringify(ACCESS_LOG_FIELDS) },
     });
+  });
+
+  it('neither retries nor delays a collector run: the next minute\'s run supersedes a missed one', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: Match.anyValue(), MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 120 });
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
   });
 
   it('starts the collector every minute', () => {

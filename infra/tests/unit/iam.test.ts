@@ -45,6 +45,7 @@ describe('IAM', () => {
 
     // Assert
     expect(getSecret).toHaveLength(1);
+    expect(actionsOf(getSecret[0]!)).toEqual(['secretsmanager:GetSecretValue']);
     expect(JSON.stringify(getSecret[0]!.Resource)).toContain(':secret:wagw-dev/*');
   });
 
@@ -73,6 +74,17 @@ describe('IAM', () => {
     // Assert
     expect(logStatements.flatMap(actionsOf).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     for (const statement of logStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(logGroup), 'Arn'] });
+  });
+
+  it('lets the receiver and the media function only put objects (and abort their own uploads) under their prefixes', () => {
+    for (const [role, prefixes] of [
+      ['webhook-receiver', ['raw', 'parked']],
+      ['webhook-media', ['media']],
+    ] as const) {
+      const s3 = statementsOfFunction(stack.functions.byRole[role]).filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+      expect(s3.flatMap(actionsOf).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+      expect(s3.flatMap((statement) => [statement.Resource].flat()).map((resource) => JSON.stringify(resource).match(/"\/(\w+)\/\*"/)?.[1])).toEqual(prefixes);
+    }
   });
 
   it('lets the sender read objects only under media/ and outbound/', () => {

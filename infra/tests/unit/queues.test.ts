@@ -33,6 +33,28 @@ describe('queues', () => {
     });
   });
 
+  it('keeps a message 7 days on every main queue and 14 days in its DLQ, so a dead letter stays at least a week', () => {
+    for (const role of QUEUE_ROLES) {
+      // Prepare
+      const [, queue] = byName(GATEWAY_QUEUES[role].name) ?? [];
+      const [, dlq] = byName(GATEWAY_QUEUES[role].dlqName) ?? [];
+      const mainSeconds = queue?.Properties.MessageRetentionPeriod as number;
+      const dlqSeconds = dlq?.Properties.MessageRetentionPeriod as number;
+
+      // Assert
+      expect(mainSeconds).toBe(7 * 86_400);
+      expect(dlqSeconds).toBe(14 * 86_400);
+      expect(dlqSeconds - mainSeconds).toBeGreaterThanOrEqual(7 * 86_400);
+    }
+  });
+
+  it('runs every main queue as high-throughput FIFO (limits per message group, dedup per group)', () => {
+    for (const role of QUEUE_ROLES) {
+      const [, queue] = byName(GATEWAY_QUEUES[role].name) ?? [];
+      expect(queue?.Properties).toMatchObject({ DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+    }
+  });
+
   it('denies every queue access without SSL', () => {
     // Prepare
     const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy'));

@@ -9,7 +9,7 @@ import { resourcesOfType, STRICT_CONTEXT, synthGateway } from '../support/synth'
 
 const withVpc: StageConfig = {
   ...stageConfig('prod'),
-  vpc: { enabled: true, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], securityGroupIds: ['sg-0123456789abcdef0'], createEndpoints: false },
+  vpc: { enabled: true, vpcId: 'vpc-0123456789abcdef0', subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], availabilityZones: ['eu-west-1a', 'eu-west-1b'], securityGroupIds: ['sg-0123456789abcdef0'], createEndpoints: false },
 };
 const withEndpoints: StageConfig = { ...withVpc, vpc: { ...(withVpc.vpc as Extract<StageConfig['vpc'], { enabled: true }>), createEndpoints: true } };
 const env = { account: '123456789012', region: 'eu-west-1' };
@@ -35,6 +35,12 @@ describe('VPC placement', () => {
         .sort(),
     );
     for (const fn of placed) expect(fn.Properties.VpcConfig).toEqual({ SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'], SecurityGroupIds: ['sg-0123456789abcdef0'] });
+  });
+
+  it('synthesizes with the VPC on without any AWS lookup (offline)', () => {
+    const app = new App({ context: STRICT_CONTEXT });
+    new GatewayStack(app, 'VpcOffline', { config: withEndpoints, bundle: false, env });
+    expect(app.synth().manifest.missing).toBeUndefined();
   });
 
   it('creates no VPC endpoint unless the stage asks for them (the subnets then route to a NAT)', () => {

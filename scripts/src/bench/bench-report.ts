@@ -251,7 +251,7 @@ export const renderTables = (results: BenchResults): string => {
   if (results.bundles.length > 0) {
     const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : round(value, 1));
     sections.push(
-      '### Function bundles (as deployed: bundleLambda — esbuild ESM with code splitting, node22, minified; @aws-sdk/* and PGlite external)\n\n' +
+      '### Function bundles (as deployed: bundleLambda — esbuild ESM with code splitting, node22, minified; @aws-sdk/client-* and PGlite external)\n\n' +
         table(
           [
             'function',
@@ -334,14 +334,14 @@ Rerun it after a change that touches the inbound or outbound path and commit the
   idle long-polls too); **invocations** are counted by the local pollers (one per batch), the schedule,
   the Lambda Invoke endpoint (per-tenant collector runs, broker calls) and the HTTP adapter.
 - **Bundles**: each function bundled exactly as CDK deploys it (\`bundleLambda\` in
-  infra/src/lambda-bundle.ts: esbuild ESM, code splitting, node22, minified, source maps; \`@aws-sdk/*\`
+  infra/src/lambda-bundle.ts: esbuild ESM, code splitting, node22, minified, source maps; \`@aws-sdk/client-*\`
   left to the runtime, PGlite left out). "JS loaded at cold start" = index.mjs and the chunks it imports
   statically (esbuild metafile); a chunk reached only through a dynamic \`import()\` (the tenant-db
   dialects: mssql + tedious, pg) is not loaded until a tenant on that engine is opened. Zipped = every
   file of the asset, source maps too, deflated at level 9 with zip headers. Cold import = a fresh
   \`node\` importing index.mjs with the workspace's AWS SDK standing in for the runtime's and the
   deployed \`NODE_OPTIONS\` (\`--enable-source-maps\`: a file's map is read when the file loads), median
-  of several runs; "own code" replaces every \`@aws-sdk/*\` package with an inert stub.
+  of several runs; "own code" replaces every \`@aws-sdk/client-*\` package with an inert stub.
 
 ## Latest run
 
