@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
 import { FUNCTION_ENTRIES } from '@wagw/infra/function-entries';
 import type { FunctionEntryName } from '@wagw/infra/function-entries';
-import { bundleLambda, linkRuntimeSdk } from '@wagw/infra/lambda-bundle';
+import { bundleLambda } from '@wagw/infra/lambda-bundle';
 import type { LambdaBundle } from '@wagw/infra/lambda-bundle';
 import { median } from './stats';
 
@@ -28,10 +28,10 @@ export interface BundleResult {
   mssqlAtColdStart: boolean;
   /** KB of the files holding mssql/tedious (with what only they use: iconv-lite, @js-joda, @azure/*…). */
   mssqlChunksKb: number;
-  /** Median import of index.mjs in a fresh node, the AWS SDK resolved from the workspace (the runtime's stand-in). */
+  /** Median import of index.mjs in a fresh node, from a directory with no node_modules (as in Lambda). */
   coldImportMs: number | undefined;
-  /** The same with every @aws-sdk/* module replaced by an inert stub: the gateway's own share. */
-  ownCodeImportMs: number | undefined;
+  /** Of the JavaScript loaded at cold start, what the AWS SDK (@aws-sdk, @smithy, @aws-crypto, @aws) accounts for. */
+  sdkColdStartKb: number;
   /** The packages that weigh most in the asset's JavaScript, `name KB`, largest first. */
   largestPackages: string[];
   /** Build or import failure, if any. */
@@ -40,6 +40,7 @@ export interface BundleResult {
 }
 
 const MSSQL_INPUT = /(^|[/\\])node_modules[/\\](mssql|tedious)[/\\]/;
+const SDK_PACKAGE = /^@(aws-sdk|smithy|aws-crypto|aws)\//;
 
 /** `node_modules/.pnpm/x@1/node_modules/@scope/name/…` → `@scope/name`; workspace sources → `workspace`. */
 const packageOf = (path: string): string => {
@@ -71,15 +72,18 @@ const analyse = (dir: string, bundle: LambdaBundle) => {
   const sizeOf = (file: string): number => statSync(join(dir, file)).size;
   const byPackage = new Map<string, number>();
   const mssqlFiles = new Set<string>();
+  let sdkColdStartBytes = 0;
   for (const file of modules) {
     for (const [input, { bytesInOutput }] of Object.entries(outputs[file]?.inputs ?? {})) {
       byPackage.set(packageOf(input), (byPackage.get(packageOf(input)) ?? 0) + bytesInOutput);
+      if (eager.has(file) && SDK_PACKAGE.test(packageOf(input))) sdkColdStartBytes += bytesInOutput;
       if (MSSQL_INPUT.test(input) && bytesInOutput > 0) mssqlFiles.add(file);
     }
   }
   return {
     indexBytes: sizeOf('index.mjs'),
     coldStartBytes: [...eager].reduce((total, file) => total + sizeOf(file), 0),
+    sdkColdStartBytes,
     totalJsBytes: modules.reduce((total, file) => total + sizeOf(file), 0),
     zippedBytes: zippedBytes(dir, bundle.files),
     modules: modules.length,
@@ -92,23 +96,14 @@ const analyse = (dir: string, bundle: LambdaBundle) => {
   };
 };
 
-// Every @aws-sdk/* module becomes an inert stand-in, so only the gateway's code is timed. The bundles
-// require the SDK (see infra/src/lambda-bundle.ts), so patching Module._load reaches every load; the
-// prototype trap lets esbuild's ESM interop (Object.create(prototype of the module)) find any export.
-const STUB_SDK =
-  "const M=process.getBuiltinModule('node:module'),load=M._load;" +
-  "const stub=new Proxy(function(){},{get:(_,key)=>key==='then'?undefined:stub,getPrototypeOf:()=>stub,construct:()=>stub,apply:()=>stub});" +
-  "M._load=function(request,...rest){return /^@aws-sdk\\//.test(request)?stub:load.call(this,request,...rest)};";
-
-const IMPORT_SCRIPT = (file: string, stubSdk: boolean): string =>
-  (stubSdk ? STUB_SDK : '') +
+const IMPORT_SCRIPT = (file: string): string =>
   `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); console.log(performance.now() - t);`;
 
 /** Median of `runs` imports of `file`, each in a fresh node process (as a Lambda cold start loads it). */
-const coldImport = (file: string, env: Readonly<Record<string, string>>, runs: number, stubSdk = false): { ms?: number; error?: string } => {
+const coldImport = (file: string, env: Readonly<Record<string, string>>, runs: number): { ms?: number; error?: string } => {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT(file, stubSdk)], {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT(file)], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
       timeout: 30_000,
@@ -127,7 +122,7 @@ const coldImport = (file: string, env: Readonly<Record<string, string>>, runs: n
  * and measures each asset: sizes, what loads at cold start, and cold import time.
  */
 export const benchBundles = (root: string, env: Readonly<Record<string, string>>, runs: number): BundleResult[] => {
-  // <work>/<fn>/index.mjs, with the workspace's SDK linked in <work>/node_modules.
+  // <work>/<fn>/index.mjs in a temporary directory: nothing to resolve outside the asset, as in Lambda.
   const work = mkdtempSync(join(tmpdir(), 'wagw-bundles-'));
   try {
     const results: BundleResult[] = [];
@@ -136,11 +131,9 @@ export const benchBundles = (root: string, env: Readonly<Record<string, string>>
       try {
         const dir = join(work, name);
         const bundle = bundleLambda(resolve(root, entry), dir);
-        linkRuntimeSdk(bundle, join(work, 'node_modules'));
         const facts = analyse(dir, bundle);
         const imported = coldImport(join(dir, 'index.mjs'), env, runs);
-        const ownCode = coldImport(join(dir, 'index.mjs'), env, runs, true);
-        const error = imported.error ?? ownCode.error;
+        const error = imported.error;
         results.push({
           name,
           indexKb: facts.indexBytes / 1024,
@@ -152,7 +145,7 @@ export const benchBundles = (root: string, env: Readonly<Record<string, string>>
           mssqlAtColdStart: facts.mssqlAtColdStart,
           mssqlChunksKb: facts.mssqlChunksBytes / 1024,
           coldImportMs: imported.ms,
-          ownCodeImportMs: ownCode.ms,
+          sdkColdStartKb: facts.sdkColdStartBytes / 1024,
           largestPackages: facts.largestPackages,
           error: error === undefined ? undefined : `import: ${error}`,
           reachesTenantDatabases,
@@ -170,7 +163,7 @@ export const benchBundles = (root: string, env: Readonly<Record<string, string>>
           mssqlAtColdStart: false,
           mssqlChunksKb: 0,
           coldImportMs: undefined,
-          ownCodeImportMs: undefined,
+          sdkColdStartKb: Number.NaN,
           largestPackages: [],
           error: `build: ${message.slice(0, 200)}`,
           reachesTenantDatabases,
