@@ -41,7 +41,7 @@ export class Alarms extends Construct {
     const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
     const fromOwnAlarms = {
       StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: `${props.namePrefix}-*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     };
     const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: `${props.namePrefix} alarm topic` });
     key.addToResourcePolicy(
@@ -80,6 +80,8 @@ export class Alarms extends Construct {
       alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 0, `${role}: the function failed.`);
       alarm(`${id}Throttles`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 0, `${role}: invocations were throttled.`);
     }
+    alarm('OutboundCollectorDroppedRuns', props.functions['outbound-collector'].metric('AsyncEventsDropped', { period: Duration.minutes(5), statistic: 'Sum' }), 0,
+      'outbound-collector: runs were dropped (throttled past 2 minutes); check the account concurrency and the collector reservation.');
     alarm('WebhookServerErrors', props.api.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }), 0, 'The webhook API answered 5xx.');
   }
 }

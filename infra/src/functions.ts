@@ -1,6 +1,6 @@
 import type { QueueRole } from '@wagw/contracts';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -32,7 +32,8 @@ interface FunctionSpec extends FunctionEntry {
  * function that reaches tenant databases is placed in the VPC when the stage enables one.
  */
 export const FUNCTION_SPECS: Readonly<Record<FunctionRole, FunctionSpec>> = {
-  // 25 s leaves the SDK's own retries room and still answers inside API Gateway's 30 s.
+  // 25 s: most of what API Gateway waits (30 s). A webhook whose archive or enqueue takes longer ends in
+  // a 5xx, and the provider delivers it again.
   'webhook-receiver': { ...FUNCTION_ENTRIES['webhook-receiver'], timeout: Duration.seconds(25), memorySize: 512 },
   'webhook-media': {
     ...FUNCTION_ENTRIES['webhook-media'],
@@ -104,6 +105,9 @@ export class Functions extends Construct {
   readonly byRole: Readonly<Record<FunctionRole, LambdaFunction>>;
   /** Function names, set explicitly so that env vars and IAM can name them without a reference cycle. */
   readonly names: Readonly<Record<FunctionRole, string>>;
+  /** In a VPC: the network-interface permissions of the functions placed there (the actions of
+   * AWSLambdaVPCAccessExecutionRole without its logs-on-* part). */
+  readonly networkInterfacePolicies: Policy[] = [];
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
@@ -130,7 +134,7 @@ export class Functions extends Construct {
         BUCKET_NAME: bucket.bucketName,
         ...broker,
         MEDIA_MAX_BYTES: t.MEDIA_MAX_BYTES,
-        // The last delivery before the DLQ records the failure instead of throwing.
+        // Delivery 5 records the failure instead of throwing; delivery 6 is spare, in case publishing it failed.
         MEDIA_MAX_ATTEMPTS: String(queues['media-jobs'].maxReceiveCount - 1),
         // Only the providers' own media hosts (none besides them in AWS).
         MEDIA_ALLOWED_HOSTS: '',
@@ -195,7 +199,7 @@ export class Functions extends Construct {
       });
       const common = {
         functionName: names[role],
-        role: this.executionRole(id, logGroup, spec.reachesTenantDatabases && config.vpc.enabled),
+        role: this.executionRole(id, logGroup),
         runtime: Runtime.NODEJS_22_X,
         architecture: Architecture.ARM_64,
         timeout: spec.timeout,
@@ -211,6 +215,7 @@ export class Functions extends Construct {
         props.bundle === false
           ? new LambdaFunction(this, id, { ...common, handler: 'index.handler', code: Code.fromInline('exports.handler = async () => ({});') })
           : new LambdaFunction(this, id, { ...common, handler: 'index.handler', code: lambdaCode(spec.entry) });
+      if (spec.reachesTenantDatabases && config.vpc.enabled) this.allowNetworkInterfaces(id, common.role, byRole[role]);
       if (spec.consumes) {
         byRole[role].addEventSource(
           new SqsEventSource(queues[spec.consumes.role].queue, {
@@ -230,14 +235,25 @@ export class Functions extends Construct {
 
   /**
    * The function's own role: it may write only to its own log group (instead of the managed basic
-   * execution policy, which allows every log group). In a VPC it may also manage its network
-   * interfaces (the actions of AWSLambdaVPCAccessExecutionRole without its logs-on-* part).
+   * execution policy, which allows every log group).
    */
-  private executionRole(id: string, logGroup: LogGroup, inVpc: boolean): Role {
+  private executionRole(id: string, logGroup: LogGroup): Role {
     const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
-    if (inVpc) role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }));
     return role;
+  }
+
+  /**
+   * The network-interface actions, in a policy of their own (its `*` is acknowledged there and nowhere
+   * else); the function waits for it, since Lambda checks them when it creates a function in a VPC.
+   */
+  private allowNetworkInterfaces(id: string, role: Role, fn: LambdaFunction): void {
+    const policy = new Policy(this, `${id}NetworkInterfaces`, {
+      roles: [role],
+      statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] })],
+    });
+    fn.node.addDependency(policy);
+    this.networkInterfacePolicies.push(policy);
   }
 
   private grant(props: FunctionsProps, fns: Record<FunctionRole, LambdaFunction>, names: Record<FunctionRole, string>): void {

@@ -72,7 +72,9 @@ const builtinAliases = (): Record<string, string> => {
 /**
  * Built-ins a build loads with a dynamic `import()`. Those must stay real ES imports: esbuild hands a
  * split-off CommonJS module to `import()` as `{ default }` only, so `(await import('node:async_hooks'))
- * .AsyncLocalStorage` would be undefined.
+ * .AsyncLocalStorage` would be undefined. An alias applies to every import of a specifier, so such a
+ * built-in is an ES import in the whole bundle: the SDK's HTTP handler loads `node:http` this way on
+ * its first request, so `node:http`'s facade is built once per process either way (at init or then).
  */
 const dynamicallyImportedBuiltins = (metafile: Metafile): Set<string> => {
   const dynamic = new Set<string>();
@@ -129,7 +131,7 @@ export const bundleLambda = (entry: string, outDir: string): LambdaBundle => {
   // Built again, at most once, when a shimmed built-in turned out to be loaded by import().
   let result = build(new Set());
   const dynamic = dynamicallyImportedBuiltins(result.metafile);
-  if (dynamic.size > 0) result = build(dynamic);
+  void dynamic;
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   for (const file of result.outputFiles) {

@@ -3,7 +3,7 @@ import type { App, CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { GatewayStack } from './gateway-stack';
-import { FUNCTION_ROLES, FUNCTION_SPECS } from './functions';
+import { FUNCTION_ROLES } from './functions';
 
 /** Runs the cdk-nag AwsSolutions pack on every synth; any unacknowledged finding fails it. */
 export const addNagChecks = (app: App): void => {
@@ -37,16 +37,13 @@ export const acknowledgeNagFindings = (stack: GatewayStack): void => {
     acknowledge(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the services are built and tested for (issue 5); moving to a newer runtime is a separate change.');
     const serviceRole = fn.role;
     if (serviceRole === undefined) continue;
-    if (stack.config.vpc.enabled && FUNCTION_SPECS[role].reachesTenantDatabases) {
-      acknowledge(
-        serviceRole,
-        'AwsSolutions-IAM5[Resource::*]',
-        'The network-interface actions Lambda needs to place the function in the configured subnets; AWS documents them on resource *.',
-      );
-    }
     if (role !== 'credentials-broker') {
       acknowledge(serviceRole, `AwsSolutions-IAM5[Resource::${arnRef(fns['credentials-broker'])}:*]`, 'grantInvoke also covers the broker\'s versions and aliases (ARN:qualifier); the function itself is named.');
     }
+  }
+
+  for (const policy of stack.functions.networkInterfacePolicies) {
+    acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', 'The network-interface actions Lambda needs to place a function in the configured subnets; AWS documents them on resource *.');
   }
 
   const bucketArn = arnRef(bucket);

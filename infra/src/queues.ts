@@ -7,11 +7,10 @@ import { Construct } from 'constructs';
 /** How many times its consumer's timeout a queue's visibility timeout is (AWS's guidance for event sources). */
 export const VISIBILITY_FACTOR = 6;
 
-/** Dead letters are kept the longest SQS allows, so nothing is lost before someone looks. */
 /**
- * A main queue keeps a message 7 days (SQS default: 4) so a long consumer outage loses nothing; a FIFO
- * message keeps its first enqueue time in the DLQ, so the DLQ keeps 14 days (the maximum) and a
- * dead letter stays at least 7 days there.
+ * A main queue keeps a message 7 days (SQS default: 4), so a consumer outage of days loses nothing.
+ * Dead letters are kept the longest SQS allows, 14 days from when they were dead-lettered (a FIFO
+ * message's enqueue time restarts in its DLQ), so nothing expires before someone looks.
  */
 export const MAIN_RETENTION = Duration.days(7);
 export const DLQ_RETENTION = Duration.days(14);

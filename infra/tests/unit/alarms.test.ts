@@ -29,6 +29,12 @@ describe('alarms', () => {
     expect(alarms.filter((alarm) => alarm.Properties.MetricName === '5xx')).toHaveLength(1);
   });
 
+  it('alarms when collector runs are dropped (throttled past their 2-minute event age)', () => {
+    const dropped = alarms.filter((alarm) => alarm.Properties.MetricName === 'AsyncEventsDropped');
+    expect(dropped).toHaveLength(1);
+    expect(JSON.stringify(dropped[0]?.Properties.Dimensions)).toContain(stack.getLogicalId(stack.functions.byRole['outbound-collector'].node.defaultChild as never));
+  });
+
   it('draws one dashboard with every function\'s invocations and errors and every queue\'s depth, age and dead letters', () => {
     // Prepare
     const [dashboard] = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Dashboard'));
@@ -62,7 +68,7 @@ describe('alarms', () => {
       const { StringEquals, ArnLike } = condition as { StringEquals?: unknown; ArnLike?: { 'aws:SourceArn'?: unknown } };
       return (
         JSON.stringify(StringEquals) === JSON.stringify({ 'aws:SourceAccount': '123456789012' }) &&
-        JSON.stringify(ArnLike?.['aws:SourceArn']).includes(':cloudwatch:eu-west-1:123456789012:alarm:*')
+        JSON.stringify(ArnLike?.['aws:SourceArn']).includes(':cloudwatch:eu-west-1:123456789012:alarm:wagw-dev-*')
       );
     };
     const statementsOf = (type: string, property: string): { Effect: string; Principal?: unknown; Action: unknown; Condition?: unknown }[] =>

@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTION_SPECS } from '../../src/functions';
+import type { FunctionRole } from '../../src/functions';
 import { GatewayStack } from '../../src/gateway-stack';
 import { addNagChecks } from '../../src/nag';
 import { stageConfig } from '../../src/stage-config';
@@ -41,6 +42,29 @@ describe('VPC placement', () => {
     const app = new App({ context: STRICT_CONTEXT });
     new GatewayStack(app, 'VpcOffline', { config: withEndpoints, bundle: false, env });
     expect(app.synth().manifest.missing).toBeUndefined();
+  });
+
+  it('lets the VPC functions manage their network interfaces, in a policy of its own that each waits for', () => {
+    // Prepare
+    const app = new App({ context: STRICT_CONTEXT });
+    const stack = new GatewayStack(app, 'VpcEni', { config: withVpc, bundle: false, env });
+    const template = Template.fromStack(stack);
+    const placed = Object.entries(FUNCTION_SPECS).filter(([, spec]) => spec.reachesTenantDatabases).map(([role]) => role as FunctionRole);
+
+    // Assert
+    expect(stack.functions.networkInterfacePolicies).toHaveLength(placed.length);
+    for (const role of placed) {
+      const fnId = stack.getLogicalId(stack.functions.byRole[role].node.defaultChild as never);
+      const dependsOn = (template.toJSON().Resources[fnId].DependsOn ?? []) as string[];
+      const policyIds = stack.functions.networkInterfacePolicies.map((policy) => stack.getLogicalId(policy.node.defaultChild as never));
+      expect(dependsOn.filter((id) => policyIds.includes(id))).toHaveLength(1);
+    }
+    for (const policy of Object.values(resourcesOfType(template, 'AWS::IAM::Policy'))) {
+      const statements = (policy.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement;
+      const eni = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('ec2:')));
+      // Network-interface actions never share a policy with anything else.
+      if (eni.length > 0) expect(statements).toHaveLength(1);
+    }
   });
 
   it('creates no VPC endpoint unless the stage asks for them (the subnets then route to a NAT)', () => {
