@@ -72,9 +72,7 @@ const builtinAliases = (): Record<string, string> => {
 /**
  * Built-ins a build loads with a dynamic `import()`. Those must stay real ES imports: esbuild hands a
  * split-off CommonJS module to `import()` as `{ default }` only, so `(await import('node:async_hooks'))
- * .AsyncLocalStorage` would be undefined. An alias applies to every import of a specifier, so such a
- * built-in is an ES import in the whole bundle: the SDK's HTTP handler loads `node:http` this way on
- * its first request, so `node:http`'s facade is built once per process either way (at init or then).
+ * .AsyncLocalStorage` would be undefined.
  */
 const dynamicallyImportedBuiltins = (metafile: Metafile): Set<string> => {
   const dynamic = new Set<string>();
@@ -131,7 +129,7 @@ export const bundleLambda = (entry: string, outDir: string): LambdaBundle => {
   // Built again, at most once, when a shimmed built-in turned out to be loaded by import().
   let result = build(new Set());
   const dynamic = dynamicallyImportedBuiltins(result.metafile);
-  void dynamic;
+  if (dynamic.size > 0) result = build(dynamic);
   mkdirSync(outDir, { recursive: true });
   const files: string[] = [];
   for (const file of result.outputFiles) {
