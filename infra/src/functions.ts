@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { MEDIA_PREFIX, OUTBOUND_PREFIX, PARKED_PREFIX, RAW_PREFIX } from './bucket';
 import { FUNCTION_ENTRIES } from './function-entries';
 import type { FunctionEntry, FunctionEntryName } from './function-entries';
-import { NODE_RUNTIME_ENV, SERVICE_TUNING } from './function-environments';
+import { functionEnvironments, NODE_RUNTIME_ENV } from './function-environments';
 import { lambdaCode } from './lambda-code';
 import type { GatewayQueue } from './queues';
 import { pascal } from './queues';
@@ -116,76 +116,7 @@ export class Functions extends Construct {
     for (const role of FUNCTION_ROLES) names[role] = `${config.namePrefix}-${role}`;
     this.names = names;
 
-    const url = (role: QueueRole): string => queues[role].queue.queueUrl;
-    const common = { LOG_LEVEL: config.LOG_LEVEL };
-    const broker = { CREDENTIALS_BROKER_FUNCTION: names['credentials-broker'] };
-    const t = SERVICE_TUNING;
-    const environments: Record<FunctionRole, Record<string, string>> = {
-      'webhook-receiver': {
-        INBOUND_EVENTS_QUEUE_URL: url('inbound-events'),
-        STATUS_EVENTS_QUEUE_URL: url('status-events'),
-        BUCKET_NAME: bucket.bucketName,
-        ...broker,
-        MAX_BODY_BYTES: t.MAX_BODY_BYTES,
-        ...common,
-      },
-      'webhook-media': {
-        INBOUND_EVENTS_QUEUE_URL: url('inbound-events'),
-        BUCKET_NAME: bucket.bucketName,
-        ...broker,
-        MEDIA_MAX_BYTES: t.MEDIA_MAX_BYTES,
-        // Delivery 5 records the failure instead of throwing; delivery 6 is spare, in case publishing it failed.
-        MEDIA_MAX_ATTEMPTS: String(queues['media-jobs'].maxReceiveCount - 1),
-        // Only the providers' own media hosts (none besides them in AWS).
-        MEDIA_ALLOWED_HOSTS: '',
-        MEDIA_TIMEOUT_MS: t.MEDIA_TIMEOUT_MS,
-        ...common,
-      },
-      'inbound-writer': {
-        MEDIA_JOBS_QUEUE_URL: url('media-jobs'),
-        ...broker,
-        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
-        ...common,
-      },
-      'outbound-collector': {
-        OUTBOUND_MESSAGES_QUEUE_URL: url('outbound-messages'),
-        ...broker,
-        OUTBOUND_COLLECTOR_FUNCTION: names['outbound-collector'],
-        COLLECTOR_RUN_SECONDS: t.COLLECTOR_RUN_SECONDS,
-        COLLECTOR_BATCH_SIZE: t.COLLECTOR_BATCH_SIZE,
-        OUTBOUND_LEASE_SECONDS: t.OUTBOUND_LEASE_SECONDS,
-        OUTBOUND_MAX_ATTEMPTS: t.OUTBOUND_MAX_ATTEMPTS,
-        OUTBOUND_REAP_GRACE_SECONDS: t.OUTBOUND_REAP_GRACE_SECONDS,
-        COLLECTOR_IDLE_MIN_MS: t.COLLECTOR_IDLE_MIN_MS,
-        COLLECTOR_IDLE_MAX_MS: t.COLLECTOR_IDLE_MAX_MS,
-        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
-        ...common,
-      },
-      'message-sender': {
-        STATUS_EVENTS_QUEUE_URL: url('status-events'),
-        OUTBOUND_MESSAGES_QUEUE_URL: url('outbound-messages'),
-        BUCKET_NAME: bucket.bucketName,
-        ...broker,
-        SEND_TIMEOUT_MS: t.SEND_TIMEOUT_MS,
-        MEDIA_UPLOAD_TIMEOUT_MS: t.MEDIA_UPLOAD_TIMEOUT_MS,
-        RETRY_BASE_SECONDS: t.RETRY_BASE_SECONDS,
-        SEND_MAX_RECEIVES: String(queues['outbound-messages'].maxReceiveCount),
-        RETRY_MAX_SECONDS: t.RETRY_MAX_SECONDS,
-        ...common,
-      },
-      'status-saver': {
-        STATUS_EVENTS_QUEUE_URL: url('status-events'),
-        ...broker,
-        TENANT_DB_IDLE_SECONDS: t.TENANT_DB_IDLE_SECONDS,
-        ...common,
-      },
-      'credentials-broker': {
-        SECRETS_SOURCE: 'secrets-manager',
-        SECRETS_PREFIX: config.secretsPrefix,
-        CACHE_TTL_SECONDS: t.CACHE_TTL_SECONDS,
-        ...common,
-      },
-    };
+    const environments = functionEnvironments({ config, queues, bucket, names });
 
     const vpcPlacement = config.vpc.enabled ? new VpcAccess(this, 'VpcAccess', config.vpc).placement : {};
     const byRole = {} as Record<FunctionRole, LambdaFunction>;
