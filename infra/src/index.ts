@@ -9,3 +9,7 @@ export * from './gateway-stack';
 export * from './nag';
 export * from './alarms';
 export * from './dashboard';
+export * from './vpc-access';
+export * from './function-entries';
+export * from './lambda-bundle';
+export * from './lambda-code';
