@@ -10,3 +10,4 @@ export * from './service-environment';
 export * from './local-schedule';
 export * from './sandbox-settings';
 export * from './lambda-invoke-server';
+export * from './free-port';

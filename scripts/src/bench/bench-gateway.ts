@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DatabaseSettingsV1, GatewayConfigV1 } from '@wagw/contracts';
+import { freePort } from '@wagw/local/free-port';
 import { startLocalGateway } from '@wagw/local/local-gateway';
 import type { LocalGateway } from '@wagw/local/local-gateway';
 import { createTenantStore } from '@wagw/tenant-db/create-tenant-store';
@@ -42,17 +41,6 @@ export interface BenchGatewayOptions {
   /** status-saver poller concurrency. */
   saverConcurrency: number;
 }
-
-/** A port free a moment ago: the channels' base URLs must name the sandbox before it starts. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const withAdmin = async (adminUrl: string, sql: string): Promise<void> => {
   const client = new Client({ connectionString: adminUrl });

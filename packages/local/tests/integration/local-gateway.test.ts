@@ -1,10 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GatewayConfigV1 } from '@wagw/contracts';
+import { freePort } from '../../src/free-port';
 import { startLocalGateway } from '../../src/local-gateway';
 import type { LocalGateway } from '../../src/local-gateway';
 import { LOCAL_ADMIN_FUNCTION } from '../../src/service-environment';
@@ -13,17 +12,6 @@ import { waitFor } from '../../src/wait-for';
 jest.setTimeout(180_000);
 
 const APP_SECRET = 'local-gateway-spec-app-secret';
-
-/** The sandbox's port must be in the config (graphBaseUrl) before the gateway starts it. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 const configWithSandboxAt = (sandboxUrl: string): GatewayConfigV1 => ({
   metaApps: [{ appId: 'spec-app', appSecret: APP_SECRET, verifyToken: 'spec-verify-token' }],

@@ -7,7 +7,7 @@ import { startLocalGateway } from '@wagw/local/local-gateway';
 import type { LocalGateway, LocalGatewayOptions } from '@wagw/local/local-gateway';
 import type { LocalLogger } from '@wagw/local/local-logger';
 import { EmulatorInspector } from './emulator-inspector';
-import { freePort } from './free-port';
+import { freePort } from '@wagw/local/free-port';
 import { GatewayTestConfig } from './gateway-test-config';
 import { TenantRows } from './tenant-rows';
 import { createDatabase, dropDatabase, uniqueDatabaseName } from './test-postgres';

@@ -2,8 +2,8 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A port that was free a moment ago. Only for the provider sandbox, whose URL must be written into
- * the gateway config before the gateway (which starts the sandbox) is up.
+ * A port that was free a moment ago (bound to port 0, then released). For the provider sandbox, whose
+ * URL must be written into the gateway config before the gateway (which starts the sandbox) is up.
  */
 export const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
